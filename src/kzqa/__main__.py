@@ -1,0 +1,5 @@
+import sys
+
+from kzqa.cli import main
+
+sys.exit(main())

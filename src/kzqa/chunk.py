@@ -1,0 +1,80 @@
+"""Documents -> chunks: whole sentences packed into passages that keep their character offsets.
+
+Sentences come from pysbd (rule-based, offline) run paragraph by paragraph, so a sentence never
+spans a blank line. Consecutive sentences are packed into a chunk until adding the next would pass
+``chunk_chars``; the next chunk starts ``chunk_overlap`` sentences back, so a fact on a boundary
+is whole in at least one chunk. Offsets are half-open ``[start, end)`` into ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import pysbd
+
+from kzqa.ingest import Document
+
+Span = tuple[int, int]
+PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.S)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # "<doc_id>:<n>", n counting from 0 within the document
+    doc_id: str
+    start: int
+    end: int
+    text: str  # == document.text[start:end]
+    sentences: tuple[Span, ...]  # absolute spans of the sentences the chunk holds, in order
+
+
+@cache
+def _segmenter(language: str) -> pysbd.Segmenter:
+    try:
+        return pysbd.Segmenter(language=language, clean=False, char_span=True)
+    except ValueError:  # pysbd has no rules for this language: English rules are the safest guess
+        return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_sentences(text: str, language: str = "en") -> list[Span]:
+    """Spans of the sentences of ``text``, trimmed of surrounding white space."""
+    spans: list[Span] = []
+    for paragraph in PARAGRAPH.finditer(text):
+        base = paragraph.start()
+        for piece in _segmenter(language).segment(paragraph.group()):
+            start, end = base + piece.start, base + piece.end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+    return spans
+
+
+def _pack(spans: list[Span], chunk_chars: int, overlap: int) -> Iterable[list[Span]]:
+    first = 0
+    while first < len(spans):
+        last = first + 1  # a chunk holds at least one sentence, however long
+        while last < len(spans) and spans[last][1] - spans[first][0] <= chunk_chars:
+            last += 1
+        yield spans[first:last]
+        if last == len(spans):
+            return
+        first = max(first + 1, last - overlap)
+
+
+def chunk_document(doc: Document, chunk_chars: int = 600, overlap: int = 1) -> list[Chunk]:
+    groups = _pack(split_sentences(doc.text, doc.language), chunk_chars, overlap)
+    chunks = []
+    for n, group in enumerate(groups):
+        start, end = group[0][0], group[-1][1]
+        chunks.append(Chunk(f"{doc.doc_id}:{n}", doc.doc_id, start, end, doc.text[start:end], tuple(group)))
+    return chunks
+
+
+def chunk_corpus(docs: Iterable[Document], chunk_chars: int = 600, overlap: int = 1) -> list[Chunk]:
+    return [chunk for doc in docs for chunk in chunk_document(doc, chunk_chars, overlap)]

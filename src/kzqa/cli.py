@@ -1,0 +1,108 @@
+"""The ``kzqa`` command: ``index``, ``serve`` and ``ask``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from kzqa import __version__
+from kzqa.embed import EmbedError, load_embedder
+from kzqa.index import IndexUnusable, build_index, differences, expected_manifest, read_manifest
+from kzqa.ingest import CorpusError
+from kzqa.settings import Settings
+
+EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable)
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    embedder = load_embedder(settings.model, settings.threads)
+    expected = expected_manifest(settings.corpus_dir, embedder, settings.chunk_chars, settings.chunk_overlap)
+    changes = differences(read_manifest(settings.index_dir), expected)
+    if not changes and not args.force:
+        print(f"index in {settings.index_dir} is up to date (use --force to rebuild)")
+        return 0
+    print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
+    manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
+                           settings.chunk_overlap, progress=not args.quiet)
+    print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
+          f"{manifest['n_sentences']} sentences, model {manifest['model']} -> {settings.index_dir}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kzqa.api import create_app, load_service
+
+    settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
+    service = load_service(settings)  # fail here, with the fix, rather than inside the server
+    print(f"kzqa: open http://{settings.host}:{settings.port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.server:
+        import httpx
+
+        reply = httpx.post(args.server.rstrip("/") + "/api/chat", timeout=60,
+                           json={"messages": [{"role": "user", "content": args.question}]})
+        data = reply.json()
+        if reply.status_code != 200:
+            print(f"kzqa: error: {data.get('detail', reply.text)}", file=sys.stderr)
+            return 1
+    else:
+        from kzqa.answer import Message, answer
+        from kzqa.api import chat_response, load_service
+
+        if not args.question.strip():
+            print("kzqa: error: the question is empty", file=sys.stderr)
+            return 2
+        svc = load_service(settings)
+        result = answer([Message("user", args.question)], svc.retriever, settings.top_k, settings.min_score,
+                        settings.answer_sentences)
+        data = chat_response(result).model_dump()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(data["answer"])
+    print()
+    for c in data["citations"]:
+        print(f"[{c['n']}] {c['outlet']}, {c['title']} ({c['published'] or 'undated'})")
+        print(f"    {c['url'] or c['link']}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="kzqa", description="Cited answers over the kzqa news corpus.")
+    root.add_argument("--version", action="version", version=f"kzqa {__version__}")
+    sub = root.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("index", help="embed corpus/ into embeddings/ (skipped when up to date)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(run=cmd_index)
+    p = sub.add_parser("serve", help="serve the chat page and the JSON API")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1, KZQA_HOST)")
+    p.add_argument("--port", type=int, help="port to listen on (default 8000, KZQA_PORT)")
+    p.set_defaults(run=cmd_serve)
+    p = sub.add_parser("ask", help="answer one question, with its citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the same JSON as POST /api/chat")
+    p.add_argument("--server", help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
+    p.set_defaults(run=cmd_ask)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(Settings(), args)
+    except EXPECTED_ERRORS as exc:
+        print(f"kzqa: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

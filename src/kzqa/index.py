@@ -1,0 +1,165 @@
+"""Chunks -> vectors -> an index on disk, and back.
+
+Layout of ``index_dir``::
+
+    CURRENT             name of the live build folder (replaced atomically)
+    <build>/manifest.json   what the build was made from (see ``expected_manifest``)
+    <build>/chunks.faiss    IndexFlatIP over chunk vectors, (n_chunks, dim) float32, unit rows:
+                            inner product == cosine similarity, exact search
+    <build>/sentences.npy   (n_sentences, dim) float32 unit rows, one per distinct sentence
+    <build>/chunks.json     chunk and sentence offsets into the documents
+
+A build is written to a fresh folder and becomes live only when ``CURRENT`` is replaced by
+``os.replace`` (atomic on POSIX), so a crash mid-build leaves the previous index in service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pysbd
+from tqdm import tqdm
+
+from kzqa.chunk import Chunk, chunk_corpus
+from kzqa.embed import Embedder
+from kzqa.ingest import Document, corpus_hash, read_corpus
+
+FORMAT_VERSION = 1
+BATCH = 16
+COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "corpus_hash")
+
+
+class IndexUnusable(RuntimeError):
+    """No usable index; the message names the fix (usually: run `kzqa index`)."""
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    chunk_index: faiss.Index
+    sentence_rows: dict[tuple[str, int, int], int]  # (doc_id, start, end) -> row of sentence_vectors
+    sentence_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows
+
+
+def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "model": embedder.name,
+        "dim": embedder.dim,
+        "chunk_chars": chunk_chars,
+        "chunk_overlap": chunk_overlap,
+        "splitter": f"pysbd-{pysbd.__version__}",
+        "corpus_hash": corpus_hash(corpus_dir),
+    }
+
+
+def live_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / "CURRENT"
+    if not pointer.is_file():
+        return None
+    build = index_dir / pointer.read_text().strip()
+    return build if (build / "manifest.json").is_file() else None
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    build = live_build(index_dir)
+    return json.loads((build / "manifest.json").read_text()) if build else None
+
+
+def differences(found: dict | None, expected: dict) -> list[str]:
+    if found is None:
+        return ["there is no index yet"]
+    return [f"{key}: index has {found.get(key)!r}, now {expected[key]!r}" for key in COMPARED
+            if found.get(key) != expected[key]]
+
+
+def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
+    parts = [np.zeros((0, embedder.dim), np.float32)]
+    with tqdm(total=len(texts), desc=label, unit="text", disable=not progress) as bar:
+        for i in range(0, len(texts), BATCH):
+            parts.append(embedder.passages(texts[i : i + BATCH]))
+            bar.update(len(texts[i : i + BATCH]))
+    return np.concatenate(parts).astype(np.float32)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
+                progress: bool = True) -> dict:
+    """Embed the corpus into a new build folder, then make it the live one. Returns its manifest."""
+    manifest = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap)
+    documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
+    chunks = chunk_corpus(documents.values(), chunk_chars, chunk_overlap)
+    sentences = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
+    t0 = time.perf_counter()
+    chunk_vectors = _embed(embedder, [c.text for c in chunks], "chunks", progress)
+    sentence_texts = [documents[d].text[s:e] for d, s, e in sentences]
+    sentence_vectors = _embed(embedder, sentence_texts, "sentences", progress)
+    manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
+                 "embed_seconds": round(time.perf_counter() - t0, 2),
+                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    staging = index_dir / f".{name}.partial"
+    staging.mkdir()
+    flat = faiss.IndexFlatIP(embedder.dim)
+    flat.add(chunk_vectors)
+    faiss.write_index(flat, str(staging / "chunks.faiss"))
+    np.save(staging / "sentences.npy", sentence_vectors)
+    table = {"chunks": [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "start": c.start, "end": c.end,
+                         "sentences": [list(s) for s in c.sentences]} for c in chunks],
+             "sentences": [list(s) for s in sentences]}
+    (staging / "chunks.json").write_text(json.dumps(table))
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))  # written last: marks a complete build
+    staging.rename(index_dir / name)
+    pointer = index_dir / f".CURRENT.{uuid.uuid4().hex[:6]}"
+    pointer.write_text(name)
+    os.replace(pointer, index_dir / "CURRENT")
+    _remove_old_builds(index_dir, keep=name)
+    return manifest
+
+
+def _remove_old_builds(index_dir: Path, keep: str) -> None:
+    for path in index_dir.glob("build-*"):
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in index_dir.glob(".build-*.partial"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int,
+               chunk_overlap: int) -> LoadedIndex:
+    """Load the live build, refusing one that was not built from this corpus, model and chunking."""
+    expected = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap)
+    found = read_manifest(index_dir)
+    if found is None:
+        raise IndexUnusable(f"there is no index in {index_dir}; run `kzqa index` to build it")
+    problems = differences(found, expected)
+    if problems:
+        raise IndexUnusable(f"the index in {index_dir} does not match the corpus and settings "
+                          f"({'; '.join(problems)}); run `kzqa index` to rebuild it")
+    build = live_build(index_dir)
+    assert build is not None
+    try:
+        table = json.loads((build / "chunks.json").read_text())
+        chunk_index = faiss.read_index(str(build / "chunks.faiss"))
+        sentence_vectors = np.load(build / "sentences.npy")
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise IndexUnusable(f"the index in {build} is damaged ({exc}); run `kzqa index` to rebuild it") from None
+    documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
+    chunks = [Chunk(c["chunk_id"], c["doc_id"], c["start"], c["end"],
+                    documents[c["doc_id"]].text[c["start"]:c["end"]], tuple(tuple(s) for s in c["sentences"]))
+              for c in table["chunks"]]
+    if chunk_index.ntotal != len(chunks) or len(sentence_vectors) != len(table["sentences"]):
+        raise IndexUnusable(f"the index in {build} is inconsistent; run `kzqa index` to rebuild it")
+    rows = {(d, s, e): i for i, (d, s, e) in enumerate(table["sentences"])}
+    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors)

