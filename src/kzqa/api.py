@@ -6,6 +6,7 @@ The embedding model and the index load once, in the lifespan, and reach the rout
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from kzqa.answer import Answer, Message, answer
 from kzqa.embed import load_embedder
 from kzqa.errors import ApiError, install_error_handlers
 from kzqa.index import load_index
-from kzqa.retrieve import Hit, Retriever
+from kzqa.retrieve import Filters, Hit, Retriever
 from kzqa.settings import Settings
 
 
@@ -53,8 +54,18 @@ class ChatMessage(BaseModel):
     content: str
 
 
+class FiltersIn(BaseModel):
+    outlets: list[str] = Field(default_factory=list, description="Only passages from these outlets.")
+    published_from: dt.date | None = Field(None, description="Only documents published on or after this date.")
+    published_to: dt.date | None = Field(None, description="Only documents published on or before this date.")
+
+    def to_filters(self) -> Filters:
+        return Filters(frozenset(self.outlets), self.published_from, self.published_to)
+
+
 class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
+    filters: FiltersIn | None = None
 
 
 class Passage(BaseModel):
@@ -92,6 +103,11 @@ def passage(hit: Hit) -> dict:
     return {"doc_id": doc.doc_id, "chunk_id": chunk.chunk_id, "title": doc.title, "outlet": doc.outlet,
             "author": doc.author, "published": doc.published, "url": doc.url, "link": passage_link(hit),
             "text": chunk.text, "start": chunk.start, "end": chunk.end, "score": round(hit.score, 4)}
+
+
+def ask(service: Service, messages: list[Message], filters: Filters | None = None) -> ChatResponse:
+    """Answer a conversation in-process: what POST /api/chat returns."""
+    return chat_response(answer(messages, service.retriever, service.settings, filters))
 
 
 def chat_response(result: Answer) -> ChatResponse:
@@ -140,15 +156,18 @@ def add_api_routes(app: FastAPI) -> None:
     @app.post("/api/chat", response_model=ChatResponse)
     def chat(body: ChatRequest, svc: ServiceDep) -> ChatResponse:
         messages = _check_limits(body, svc.settings)
-        s = svc.settings
-        return chat_response(answer(messages, svc.retriever, s.top_k, s.min_score, s.answer_sentences))
+        return ask(svc, messages, body.filters.to_filters() if body.filters else None)
 
     @app.get("/api/search")
     def search(svc: ServiceDep, q: Annotated[str, Query(min_length=1, max_length=1000)],
-               k: Annotated[int, Query(ge=1, le=50)] = 5) -> dict[str, list[Passage]]:
+               k: Annotated[int, Query(ge=1, le=50)] = 5,
+               outlet: Annotated[list[str], Query(description="Only these outlets (repeatable).")] = [],  # noqa: B006
+               published_from: dt.date | None = None, published_to: dt.date | None = None,
+               ) -> dict[str, list[Passage]]:
         if not q.strip():
             raise ApiError(422, "empty_question", "The query is empty.")
-        return {"results": [Passage(**passage(hit)) for hit in svc.retriever.search(q, k)]}
+        filters = Filters(frozenset(outlet), published_from, published_to)
+        return {"results": [Passage(**passage(hit)) for hit in svc.retriever.search(q, k, filters)]}
 
     @app.get("/api/documents")
     def documents(svc: ServiceDep) -> dict:

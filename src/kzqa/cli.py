@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
 from kzqa.index import IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
+from kzqa.retrieve import Filters
 from kzqa.settings import Settings
 
 EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable)
@@ -47,23 +50,23 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.server:
         import httpx
 
+        filters = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
+                   "published_to": args.published_to and str(args.published_to)}
         reply = httpx.post(args.server.rstrip("/") + "/api/chat", timeout=60,
-                           json={"messages": [{"role": "user", "content": args.question}]})
+                           json={"messages": [{"role": "user", "content": args.question}], "filters": filters})
         data = reply.json()
         if reply.status_code != 200:
             print(f"kzqa: error: {data.get('detail', reply.text)}", file=sys.stderr)
             return 1
     else:
-        from kzqa.answer import Message, answer
-        from kzqa.api import chat_response, load_service
+        from kzqa.answer import Message
+        from kzqa.api import ask, load_service
 
         if not args.question.strip():
             print("kzqa: error: the question is empty", file=sys.stderr)
             return 2
-        svc = load_service(settings)
-        result = answer([Message("user", args.question)], svc.retriever, settings.top_k, settings.min_score,
-                        settings.answer_sentences)
-        data = chat_response(result).model_dump()
+        filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
+        data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -72,6 +75,29 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     for c in data["citations"]:
         print(f"[{c['n']}] {c['outlet']}, {c['title']} ({c['published'] or 'undated'})")
         print(f"    {c['url'] or c['link']}")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from kzqa.answer import Message
+    from kzqa.api import ask, load_service, passage
+    from kzqa.evaluate import load_cases, misses, norm, run_case, summarise
+
+    svc = load_service(settings)
+
+    def chat(messages: list[dict]) -> dict:
+        return ask(svc, [Message(m["role"], m["content"]) for m in messages]).model_dump()
+
+    def search(query: str, k: int) -> list[dict]:
+        return [passage(hit) for hit in svc.retriever.search(query, k)]
+
+    seeds = {p.stem: norm(p.read_text(encoding="utf-8")) for p in args.seeds.glob("*.txt")} if args.seeds else {}
+    rows = [run_case(case, chat, search, seeds) for case in load_cases(args.file)]
+    for line in misses(rows):
+        print(line, file=sys.stderr)
+    print(json.dumps(summarise(rows), ensure_ascii=False))
+    if args.out:
+        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
@@ -90,8 +116,17 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question, with its citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the same JSON as POST /api/chat")
+    p.add_argument("--outlet", action="append", default=[], help="only passages from this outlet (repeatable)")
+    day = dt.date.fromisoformat
+    p.add_argument("--from", dest="published_from", type=day, help="published on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="published_to", type=day, help="published on or before (YYYY-MM-DD)")
     p.add_argument("--server", help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
     p.set_defaults(run=cmd_ask)
+    p = sub.add_parser("eval", help="score a question file (dev.jsonl format) in-process")
+    p.add_argument("file", type=Path)
+    p.add_argument("--seeds", type=Path, help="folder of the source .txt files named by the evidence 'doc' fields")
+    p.add_argument("--out", type=Path, help="write the per-case rows here (JSON)")
+    p.set_defaults(run=cmd_eval)
     return root
 
 

@@ -1,15 +1,39 @@
-"""Question -> the passages most likely to answer it."""
+"""Question -> the passages most likely to answer it: dense and lexical rankings, fused.
+
+- dense: FAISS inner product of the question vector with every chunk vector (cosines, exact);
+- lexical: BM25 (bm25s, Porter-stemmed English, stop words dropped) over the chunk texts;
+- fusion: reciprocal rank fusion, ``rrf(c) = sum over rankings of 1 / (RRF_K + rank(c))``, which
+  needs no score calibration between the two rankings. A Russian question has no words in common
+  with the English passages, so its lexical ranking is empty and fusion falls back to dense order.
+- near-duplicates: a passage that mostly repeats a better one (same document, more than half of
+  its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
+
+Both BM25 tables are built at load time: for a corpus of this size (hundreds of chunks) that takes
+milliseconds; for a much larger one they would be saved with the index instead.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 
+import bm25s
+import faiss
 import numpy as np
+import Stemmer
 
 from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex
 from kzqa.ingest import Document
+
+LATIN = re.compile(r"[a-z0-9]")
+RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
+POOL = 30  # candidates taken from each ranking before fusion
+DUPLICATE_COS = 0.97
 
 
 @dataclass(frozen=True)
@@ -17,36 +41,142 @@ class Hit:
     chunk: Chunk
     document: Document
     score: float  # cosine similarity of question and passage, in [-1, 1]
-    rank: int  # 1 = best
+    rank: int  # 1 = best after fusion
+    fused: float = 0.0  # reciprocal-rank-fusion score
+
+
+@dataclass(frozen=True)
+class Filters:
+    outlets: frozenset[str] = frozenset()  # empty: every outlet
+    published_from: dt.date | None = None  # inclusive
+    published_to: dt.date | None = None  # inclusive
+
+    def admits(self, doc: Document) -> bool:
+        if self.outlets and doc.outlet.casefold() not in {o.casefold() for o in self.outlets}:
+            return False
+        if self.published_from is None and self.published_to is None:
+            return True
+        if doc.published is None:
+            return False
+        day = dt.date.fromisoformat(doc.published)
+        return (self.published_from or day) <= day <= (self.published_to or day)
+
+
+class Lexical:
+    """BM25 over a list of texts; ``scores`` gives one float per text (0 where no word is shared)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = bm25s.BM25()
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
+        self._bm25.index(tokens, show_progress=False)
+        self._vocab = set(tokens.vocab)
+        words_of = {i: w for w, i in tokens.vocab.items()}
+        self._words = [{words_of[i] for i in ids} for ids in tokens.ids]  # stemmed words of each text
+        counts = Counter(w for words in self._words for w in words)
+        # idf = ln(1 + N / df): a word in every text weighs ln 2, one absent from all of them ln(1 + N).
+        self._idf = {w: math.log1p(len(texts) / df) for w, df in counts.items()}
+        self._idf_unseen = math.log1p(len(texts))
+
+    def words(self, query: str) -> list[str]:
+        """The query's stemmed words, stop words dropped."""
+        return bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
+                              return_ids=False)[0]
+
+    def terms(self, query: str) -> list[str]:
+        """The query's stemmed words that occur somewhere in the texts."""
+        return [w for w in self.words(query) if w in self._vocab]
+
+    def coverage(self, query: str, rows: list[int]) -> float | None:
+        """Share of the query's word weight (idf) found in the given texts; None for a query with no
+        Latin-script word (another language, which BM25 over the English corpus cannot judge)."""
+        words = {w for w in self.words(query) if LATIN.search(w)}
+        if not words:
+            return None
+        present = set().union(*(self._words[r] for r in rows)) if rows else set()
+        weight = {w: self._idf.get(w, self._idf_unseen) for w in words}
+        return sum(weight[w] for w in words & present) / sum(weight.values())
+
+    def scores(self, query: str) -> np.ndarray:
+        terms = self.terms(query)
+        if not terms:
+            return np.zeros(self._bm25.scores["num_docs"], np.float32)
+        return np.asarray(self._bm25.get_scores(terms), np.float32)
 
 
 class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
+        self.chunk_lexical = Lexical([c.text for c in index.chunks])
+        sentence_keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
+        self.sentence_lexical = Lexical([index.documents[d].text[s:e] for d, s, e in sentence_keys])
+        # Row of the sentence before each sentence in its document (itself for a document's first):
+        # rows are sorted by (doc_id, start), so the previous row is the previous sentence.
+        self.previous_sentence = np.array([i - 1 if i and sentence_keys[i - 1][0] == key[0] else i
+                                           for i, key in enumerate(sentence_keys)], dtype=np.int64)
 
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
         return self.embedder.queries([query])[0]
 
-    def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
-        k = min(k, len(self.index.chunks))
-        if k <= 0:
-            return []
-        # Exact inner-product search; rows and query are unit vectors, so scores are cosines.
-        scores, rows = self.index.chunk_index.search(vector.reshape(1, -1).astype(np.float32), k)
-        hits = []
-        for rank, (row, score) in enumerate(zip(rows[0], scores[0], strict=True), start=1):
-            if row < 0:
-                continue
-            chunk = self.index.chunks[row]
-            hits.append(Hit(chunk, self.index.documents[chunk.doc_id], float(score), rank))
-        return hits
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters == Filters():
+            return None
+        return np.array([i for i, c in enumerate(self.index.chunks)
+                         if filters.admits(self.index.documents[c.doc_id])], dtype=np.int64)
 
-    def search(self, query: str, k: int) -> list[Hit]:
-        return self.search_vector(self.embed_query(query), k)
+    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+        """Row -> cosine for the POOL nearest chunks (among ``allowed`` rows when given)."""
+        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        scores, rows = self.index.chunk_index.search(vector.reshape(1, -1).astype(np.float32), POOL, params=params)
+        return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
+
+    def _lexical(self, query: str, allowed: np.ndarray | None) -> list[int]:
+        scores = self.chunk_lexical.scores(query)
+        if allowed is not None:
+            mask = np.zeros_like(scores, dtype=bool)
+            mask[allowed] = True
+            scores = np.where(mask, scores, 0)
+        order = np.argsort(-scores)[:POOL]
+        return [int(r) for r in order if scores[r] > 0]
+
+    def search_vector(self, vector: np.ndarray, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        allowed = self._allowed(filters)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        dense = self._dense(vector, allowed)
+        fused: dict[int, float] = {}
+        for ranking in (list(dense), self._lexical(query, allowed)):
+            for rank, row in enumerate(ranking, start=1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+        kept: list[int] = []
+        for row in sorted(fused, key=lambda r: -fused[r]):
+            if not any(self._duplicate(row, other) for other in kept):
+                kept.append(row)
+            if len(kept) == k:
+                break
+        return [self._hit(row, vector, dense, rank, fused[row]) for rank, row in enumerate(kept, start=1)]
+
+    def _hit(self, row: int, vector: np.ndarray, dense: dict[int, float], rank: int, fused: float) -> Hit:
+        chunk = self.index.chunks[row]
+        cosine = dense[row] if row in dense else float(self.index.chunk_index.reconstruct(row) @ vector)
+        return Hit(chunk, self.index.documents[chunk.doc_id], cosine, rank, fused)
+
+    def _duplicate(self, row: int, better: int) -> bool:
+        a, b = self.index.chunks[row], self.index.chunks[better]
+        if a.doc_id == b.doc_id:
+            shared = min(a.end, b.end) - max(a.start, b.start)
+            return shared > (a.end - a.start) / 2
+        va, vb = self.index.chunk_index.reconstruct(row), self.index.chunk_index.reconstruct(better)
+        return float(va @ vb) > DUPLICATE_COS
+
+    def search(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        return self.search_vector(self.embed_query(query), query, k, filters)
 
     def sentence_scores(self, vector: np.ndarray, doc_id: str, spans: tuple[tuple[int, int], ...]) -> np.ndarray:
         """Cosine of the question with each sentence span of a document, shape (len(spans),)."""
-        rows = [self.index.sentence_rows[(doc_id, start, end)] for start, end in spans]
-        return self.index.sentence_vectors[rows] @ vector
+        return self.index.sentence_vectors[self.sentence_rows(doc_id, spans)] @ vector
+
+    def sentence_rows(self, doc_id: str, spans: tuple[tuple[int, int], ...]) -> list[int]:
+        return [self.index.sentence_rows[(doc_id, start, end)] for start, end in spans]

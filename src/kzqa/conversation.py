@@ -1,0 +1,46 @@
+"""A conversation -> the standalone question to search for, without an LLM.
+
+A follow-up ("What share of the vote did he get?") leans on earlier turns through a referring
+word (a pronoun or demonstrative) or by being only a few words long. Such a question is searched
+together with the question it follows, recursively, so "he" keeps meaning what the first turn
+named: the earlier question words carry the subject, the new question the facet asked about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Referring words of English, Russian and Kazakh: general grammar, not tied to any question.
+REFERRING = re.compile(
+    r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|then|"
+    r"он|его|него|ему|нему|им|ним|она|её|ее|неё|нее|ей|ней|оно|они|их|них|им|ими|этот|эта|это|эти|"
+    r"этого|этой|этих|тот|та|те|там|тогда|ол|оның|оған|оны|олар|олардың|бұл|сол|осы)\b",
+    re.IGNORECASE,
+)
+SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
+DEPTH = 2  # earlier questions carried along at most
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(REFERRING.search(question)) or len(question.split()) <= SHORT
+
+
+def standalone_query(messages: Sequence[Message]) -> tuple[str, str]:
+    """(the latest question, the query to search for: that question with the ones it leans on)."""
+    questions = [m.content.strip() for m in messages if m.role == "user" and m.content.strip()]
+    if not questions:
+        raise ValueError("the conversation holds no user question")
+    chain = [questions[-1]]
+    for earlier in reversed(questions[:-1]):
+        if not is_follow_up(chain[0]) or len(chain) > DEPTH:
+            break
+        chain.insert(0, earlier)
+    return questions[-1], " ".join(chain)

@@ -1,0 +1,115 @@
+"""Score kzqa on a question file in the format of dev.jsonl, in-process.
+
+The metrics are those of the project's HTTP scorer (shared/eval/evaluate.py), computed on the
+same response JSON, so figures from ``kzqa eval`` and from the scorer agree.
+
+Each line: {"id", "type", "turns": [...], "answer_any"?, "answer_all"?, "evidence"?: [{"doc", "quote"}],
+"min_docs"?}. ``type`` "unanswerable" cases must come back with answered == false.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import statistics
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+QUOTES = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+METRICS = ("answer_ok", "citation_support", "abstention", "multi_ok", "search_hit")
+
+Chat = Callable[[list[dict]], dict]  # messages -> the /api/chat response JSON
+Search = Callable[[str, int], list[dict]]  # query, k -> the /api/search results
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    for a, b in QUOTES.items():
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def holds(passage: str, quote: str, share: float = 0.6) -> bool:
+    """True when the passage contains the quote, or a contiguous piece of at least ``share`` of it."""
+    p, q = norm(passage), norm(quote)
+    if q in p:
+        return True
+    match = difflib.SequenceMatcher(None, p, q, autojunk=False).find_longest_match(0, len(p), 0, len(q))
+    return match.size >= share * len(q)
+
+
+def load_cases(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_case(case: dict, chat: Chat, search: Search, doc_text: dict[str, str]) -> dict:
+    messages: list[dict] = []
+    latencies = []
+    reply: dict = {}
+    for question in case["turns"]:
+        messages.append({"role": "user", "content": question})
+        t0 = time.perf_counter()
+        reply = chat(messages)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        messages.append({"role": "assistant", "content": reply["answer"]})
+    answer, answered = norm(reply["answer"]), reply["answered"]
+    cited = [c["text"] for c in reply["citations"]]
+    row = {"id": case["id"], "type": case["type"], "answered": answered, "answer": reply["answer"],
+           "query": reply.get("query"), "latency_ms": latencies}
+    evidence = case.get("evidence", [])
+    if case["type"] == "unanswerable":
+        row["abstention"] = not answered
+        return row
+    row["false_abstention"] = not answered
+    if "answer_any" in case or "answer_all" in case:
+        ok_any = any(norm(a) in answer for a in case["answer_any"]) if "answer_any" in case else True
+        row["answer_ok"] = answered and ok_any and all(norm(a) in answer for a in case.get("answer_all", []))
+    if evidence:
+        row["citation_support"] = any(holds(t, e["quote"]) for t in cited for e in evidence)
+    if "min_docs" in case:
+        docs = {e["doc"] for e in evidence
+                if any(holds(t, e["quote"], 0.3) or _same_doc(t, doc_text.get(e["doc"], "")) for t in cited)}
+        row["multi_ok"] = len(docs) >= case["min_docs"]
+    if evidence and len(case["turns"]) == 1:
+        found = search(case["turns"][0], 5)
+        row["search_hit"] = any(holds(r["text"], e["quote"]) for r in found[:5] for e in evidence)
+    return row
+
+
+def _same_doc(passage: str, doc_text: str) -> bool:
+    p = norm(passage)
+    probe = p[len(p) // 3 : len(p) // 3 + 80]
+    return len(probe) >= 40 and probe in doc_text
+
+
+def _fraction(rows: list[dict], key: str) -> float | None:
+    values = [r[key] for r in rows if key in r]
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def summarise(rows: list[dict]) -> dict:
+    latencies = sorted(ms for r in rows for ms in r["latency_ms"])
+    words = [len(r["answer"].split()) for r in rows if r["type"] != "unanswerable" and r["answered"]]
+    summary: dict = {"cases": len(rows)}
+    summary |= {name: _fraction(rows, key) for name, key in (
+        ("answer_accuracy", "answer_ok"), ("citation_support", "citation_support"), ("abstention", "abstention"),
+        ("false_abstention", "false_abstention"), ("multi_source", "multi_ok"), ("search_hit@5", "search_hit"))}
+    summary["answer_words_p50"] = statistics.median(words) if words else None
+    summary["latency_ms_p50"] = round(statistics.median(latencies), 1) if latencies else None
+    summary["latency_ms_p95"] = round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None
+    summary["by_type"] = {t: {"n": len(sub), "answer_accuracy": _fraction(sub, "answer_ok"),
+                              "abstention": _fraction(sub, "abstention")}
+                          for t in sorted({r["type"] for r in rows}) for sub in [[r for r in rows if r["type"] == t]]}
+    return summary
+
+
+def misses(rows: list[dict]) -> list[str]:
+    lines = []
+    for r in rows:
+        bad = [key for key in METRICS if r.get(key) is False]
+        if bad:
+            lines.append(f"MISS {r['id']:5} {','.join(bad)}: query={r['query']!r} answer={r['answer'][:160]!r}")
+    return lines

@@ -1,0 +1,69 @@
+"""The question's language and kzqa's own words in it (attribution, refusal).
+
+Quotes from the corpus stay as written; only the words kzqa adds around them are translated.
+"""
+
+from __future__ import annotations
+
+import re
+
+KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+LATIN = re.compile(r"[A-Za-z]")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+REFUSAL = {
+    "en": "The documents do not answer this question. The closest passages are listed below.",
+    "ru": "В документах нет ответа на этот вопрос. Ниже приведены самые близкие фрагменты.",
+    "kk": "Құжаттарда бұл сұраққа жауап жоқ. Төменде ең жақын үзінділер берілген.",
+}
+# "{source}" is the outlet with its author and date, e.g. "PolitNavigator (Ainur Kurmanov, 19 Nov 2022)".
+ACCORDING_TO = {"en": "According to {source}:", "ru": "По данным {source}:", "kk": "{source} дерегі бойынша:"}
+# Words that ask what the sources say (as opposed to asking for one fact).
+ASKS_FOR_SOURCES = re.compile(
+    r"\b(sources?|outlets?|media|press|reports?|articles?|coverage|источник\w*|сми|пресс\w*|стать\w*|"
+    r"дереккөз\w*|басылым\w*)\b", re.IGNORECASE)
+
+# Question words that ask for a quantity, a date or a year (the answer will hold a number).
+ASKS_FOR_NUMBER = re.compile(
+    r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|date|age)|when|"
+    r"in what year|which year|сколько|когда|в каком году|какой процент|какая доля|қанша|қашан|нешінші)\b",
+    re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def language_of(text: str) -> str:
+    """'kk', 'ru' or 'en', from the script of the question."""
+    if KAZAKH_LETTERS.search(text):
+        return "kk"
+    cyrillic, latin = len(CYRILLIC.findall(text)), len(LATIN.findall(text))
+    return "ru" if cyrillic > latin else "en"
+
+
+def format_date(iso: str | None, language: str) -> str | None:
+    if not iso:
+        return None
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {MONTHS_EN[month - 1]} {year}" if language == "en" else f"{day:02d}.{month:02d}.{year}"
+
+
+def source_label(outlet: str, author: str | None, published: str | None, language: str) -> str:
+    details = [part for part in (author, format_date(published, language)) if part]
+    return f"{outlet} ({', '.join(details)})" if details else outlet
+
+
+def according_to(outlet: str, author: str | None, published: str | None, language: str) -> str:
+    return ACCORDING_TO[language].format(source=source_label(outlet, author, published, language))
+
+
+def asks_for_sources(question: str) -> bool:
+    return bool(ASKS_FOR_SOURCES.search(question))
+
+
+def asks_for_number(question: str) -> bool:
+    return bool(ASKS_FOR_NUMBER.search(question))
+
+
+def new_numbers(sentence: str, question: str) -> bool:
+    """Whether the sentence holds a number the question does not (a candidate answer)."""
+    return bool(set(NUMBER.findall(sentence)) - set(NUMBER.findall(question)))

@@ -1,0 +1,50 @@
+"""A user drives kzqa from the shell: index, ask, and the messages when something is off."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import kzqa_env, run_kzqa
+
+
+def test_kzqa_ask_prints_a_cited_answer(settings, service):
+    done = run_kzqa("ask", "What is Karim Masimov accused of?", env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    answer, _, sources = done.stdout.partition("\n\n")
+    assert "[1]" in answer
+    assert sources.startswith("[1] New Eastern Outlook, Tokayev's policies will focus on Russia, China and the West")
+
+
+def test_kzqa_ask_json_prints_the_api_response(settings, service):
+    done = run_kzqa("ask", "Who ruled Kazakhstan from 1991 to 2019?", "--json", env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["answered"] is True and "Nazarbayev" in body["answer"]
+    assert body["citations"][0]["n"] == 1 and body["citations"][0]["text"] in service.retriever.index.documents[
+        body["citations"][0]["doc_id"]].text
+
+
+def test_kzqa_ask_can_ask_a_running_server(settings, live_server):
+    done = run_kzqa("ask", "Who ruled Kazakhstan from 1991 to 2019?", "--json", "--server", live_server,
+                    env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    assert "Nazarbayev" in json.loads(done.stdout)["answer"]
+
+
+def test_kzqa_index_skips_an_up_to_date_index(settings, service):
+    done = run_kzqa("index", env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+
+
+def test_serving_an_index_built_with_other_settings_fails_with_the_fix(settings, service):
+    done = run_kzqa("serve", "--port", "1", env=kzqa_env(settings, KZQA_CHUNK_CHARS="300"))
+    assert done.returncode == 1
+    assert "chunk_chars: index has 600, now 300" in done.stderr
+    assert "run `kzqa index`" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_missing_corpus_is_a_clear_error(settings, tmp_path):
+    done = run_kzqa("index", env=kzqa_env(settings, KZQA_CORPUS_DIR=str(tmp_path / "none")))
+    assert done.returncode == 1
+    assert "corpus folder" in done.stderr and "does not exist" in done.stderr and "Traceback" not in done.stderr
