@@ -51,7 +51,7 @@ class Answer:
     citations: tuple[Citation, ...]
     query: str  # the search that was actually run
     language: str = "en"
-    support: float = 0.0  # how far the best sentence stands above the corpus's background (see answer())
+    support: float = 0.0  # dense score of the best answer sentence (cosine, with its context)
 
 
 @dataclass(frozen=True)
@@ -130,16 +130,18 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     sentence_vector = vector if query == question else _unit(vector + retriever.embed_query(question))
     hits = retriever.search_vector(vector, query, settings.top_k, filters)
     ranked = candidates(retriever, sentence_vector, query, question, hits)
-    # Cosines of e5 sit in a narrow band whose level depends on the question (lower for a Russian
-    # question against English text), so the best sentence is judged against the mean cosine of
-    # all sentences of the corpus with the same question: support = dense(best) - mean(cos).
-    background = float((retriever.index.sentence_vectors @ sentence_vector).mean())
-    support = ranked[0].dense - background if ranked else 0.0
-    if support < settings.min_score:
+    support = ranked[0].dense if ranked else 0.0
+    # Refuse when even the best sentence is not close to the question, or when the question asks
+    # for a number and the best sentence holds none it did not already have (the answer is missing).
+    if support < settings.min_score or (asks_for_number(question) and not _has_new_number(ranked[0], question)):
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         return Answer(REFUSAL[language], False, closest, query, language, support)
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
     return Answer(text, True, citations, query, language, support)
+
+
+def _has_new_number(candidate: Candidate, question: str) -> bool:
+    return new_numbers(candidate.hit.document.text[candidate.start:candidate.end], question)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -26,10 +26,12 @@ ASKS_FOR_SOURCES = re.compile(
 
 # Question words that ask for a quantity, a date or a year (the answer will hold a number).
 ASKS_FOR_NUMBER = re.compile(
-    r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|date|age)|when|"
-    r"in what year|which year|сколько|когда|в каком году|какой процент|какая доля|қанша|қашан|нешінші)\b",
+    r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|age)|until when|"
+    r"in what year|which year|сколько|до какого года|в каком году|какой процент|какая доля|қанша|нешінші)\b",
     re.IGNORECASE)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
+                    r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
 
 
 def language_of(text: str) -> str:
@@ -66,4 +68,4 @@ def asks_for_number(question: str) -> bool:
 
 def new_numbers(sentence: str, question: str) -> bool:
     """Whether the sentence holds a number the question does not (a candidate answer)."""
-    return bool(set(NUMBER.findall(sentence)) - set(NUMBER.findall(question)))
+    return bool({n.lower() for n in NUMBER.findall(sentence)} - {n.lower() for n in NUMBER.findall(question)})
