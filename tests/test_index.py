@@ -9,6 +9,7 @@ import faiss
 import pytest
 
 from kzqa.index import (
+    FORMAT_VERSION,
     IndexUnusable,
     build_index,
     differences,
@@ -28,10 +29,10 @@ def test_the_manifest_describes_the_build(small_corpus, tmp_path, embedder):
     on_disk = read_manifest(tmp_path / "idx")
     assert on_disk == manifest
     assert manifest["model"] == embedder.name and manifest["dim"] == 384
-    assert (manifest["chunk_chars"], manifest["chunk_overlap"], manifest["format_version"]) == (600, 1, 1)
+    assert (manifest["chunk_chars"], manifest["chunk_overlap"], manifest["format_version"]) == (600, 1, FORMAT_VERSION)
     index = load_index(small_corpus, tmp_path / "idx", embedder, 600, 1)
     assert index.chunk_index.ntotal == manifest["n_chunks"] == len(index.chunks)
-    assert index.sentence_vectors.shape == (manifest["n_sentences"], 384)
+    assert index.sentence_vectors.shape == index.window_vectors.shape == (manifest["n_sentences"], 384)
 
 
 def test_a_changed_corpus_or_chunk_setting_is_detected_and_refused(small_corpus, tmp_path, embedder):

@@ -8,17 +8,11 @@ named: the earlier question words carry the subject, the new question the facet 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Referring words of English, Russian and Kazakh: general grammar, not tied to any question.
-REFERRING = re.compile(
-    r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|then|"
-    r"он|его|него|ему|нему|им|ним|она|её|ее|неё|нее|ей|ней|оно|они|их|них|им|ими|этот|эта|это|эти|"
-    r"этого|этой|этих|тот|та|те|там|тогда|ол|оның|оған|оны|олар|олардың|бұл|сол|осы)\b",
-    re.IGNORECASE,
-)
+from kzqa.phrases import REFERRING
+
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
 DEPTH = 2  # earlier questions carried along at most
 

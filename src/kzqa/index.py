@@ -7,6 +7,9 @@ Layout of ``index_dir``::
     <build>/chunks.faiss    IndexFlatIP over chunk vectors, (n_chunks, dim) float32, unit rows:
                             inner product == cosine similarity, exact search
     <build>/sentences.npy   (n_sentences, dim) float32 unit rows, one per distinct sentence
+    <build>/windows.npy     (n_sentences, dim) float32 unit rows: each sentence embedded together
+                            with the sentence before it, so "He is accused of treason." carries
+                            the name the previous sentence gave it
     <build>/chunks.json     chunk and sentence offsets into the documents
 
 A build is written to a fresh folder and becomes live only when ``CURRENT`` is replaced by
@@ -32,7 +35,7 @@ from kzqa.chunk import Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BATCH = 16
 COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "corpus_hash")
 
@@ -49,6 +52,7 @@ class LoadedIndex:
     chunk_index: faiss.Index
     sentence_rows: dict[tuple[str, int, int], int]  # (doc_id, start, end) -> row of sentence_vectors
     sentence_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows
+    window_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows: previous sentence + sentence
 
 
 def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int) -> dict:
@@ -103,6 +107,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     chunk_vectors = _embed(embedder, [c.text for c in chunks], "chunks", progress)
     sentence_texts = [documents[d].text[s:e] for d, s, e in sentences]
     sentence_vectors = _embed(embedder, sentence_texts, "sentences", progress)
+    window_texts = [f"{sentence_texts[i - 1]} {text}" if i and sentences[i - 1][0] == sentences[i][0] else text
+                    for i, text in enumerate(sentence_texts)]
+    window_vectors = _embed(embedder, window_texts, "windows", progress)
     manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
                  "embed_seconds": round(time.perf_counter() - t0, 2),
                  "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -115,6 +122,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     flat.add(chunk_vectors)
     faiss.write_index(flat, str(staging / "chunks.faiss"))
     np.save(staging / "sentences.npy", sentence_vectors)
+    np.save(staging / "windows.npy", window_vectors)
     table = {"chunks": [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "start": c.start, "end": c.end,
                          "sentences": [list(s) for s in c.sentences]} for c in chunks],
              "sentences": [list(s) for s in sentences]}
@@ -153,13 +161,14 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_char
         table = json.loads((build / "chunks.json").read_text())
         chunk_index = faiss.read_index(str(build / "chunks.faiss"))
         sentence_vectors = np.load(build / "sentences.npy")
+        window_vectors = np.load(build / "windows.npy")
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexUnusable(f"the index in {build} is damaged ({exc}); run `kzqa index` to rebuild it") from None
     documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
     chunks = [Chunk(c["chunk_id"], c["doc_id"], c["start"], c["end"],
                     documents[c["doc_id"]].text[c["start"]:c["end"]], tuple(tuple(s) for s in c["sentences"]))
               for c in table["chunks"]]
-    if chunk_index.ntotal != len(chunks) or len(sentence_vectors) != len(table["sentences"]):
+    if chunk_index.ntotal != len(chunks) or not len(sentence_vectors) == len(window_vectors) == len(table["sentences"]):
         raise IndexUnusable(f"the index in {build} is inconsistent; run `kzqa index` to rebuild it")
     rows = {(d, s, e): i for i, (d, s, e) in enumerate(table["sentences"])}
-    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors)
+    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors, window_vectors)

@@ -24,6 +24,22 @@ ASKS_FOR_SOURCES = re.compile(
     r"\b(sources?|outlets?|media|press|reports?|articles?|coverage|источник\w*|сми|пресс\w*|стать\w*|"
     r"дереккөз\w*|басылым\w*)\b", re.IGNORECASE)
 
+# Referring words of English, Russian and Kazakh: general grammar, not tied to any question. A
+# question holding one leans on the conversation; a sentence opening with one, on the sentence before.
+REFERRING = re.compile(
+    r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|then|"
+    r"он|его|него|ему|нему|им|ним|она|её|ее|неё|нее|ей|ней|оно|они|их|них|ими|этот|эта|это|эти|"
+    r"этого|этой|этих|тот|та|те|там|тогда|ол|оның|оған|оны|олар|олардың|бұл|сол|осы)\b",
+    re.IGNORECASE,
+)
+OPENING_WORDS = 3
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence opens with a referring word ("He is accused of treason.")."""
+    return bool(REFERRING.search(" ".join(sentence.split()[:OPENING_WORDS])))
+
+
 # Question words that ask for a quantity, a date or a year (the answer will hold a number).
 ASKS_FOR_NUMBER = re.compile(
     r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|age)|until when|"

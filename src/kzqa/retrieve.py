@@ -2,9 +2,10 @@
 
 - dense: FAISS inner product of the question vector with every chunk vector (cosines, exact);
 - lexical: BM25 (bm25s, Porter-stemmed English, stop words dropped) over the chunk texts;
-- fusion: reciprocal rank fusion, ``rrf(c) = sum over rankings of 1 / (RRF_K + rank(c))``, which
-  needs no score calibration between the two rankings. A Russian question has no words in common
-  with the English passages, so its lexical ranking is empty and fusion falls back to dense order.
+- fusion: weighted reciprocal rank fusion, ``rrf(c) = sum over rankings of w / (RRF_K + rank(c))``,
+  which needs no score calibration between the two rankings; w = 1 for dense, and for lexical the
+  share of the question's words that occur in the corpus. A Russian question shares almost no
+  words with the English passages, so fusion falls back to dense order.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
 
@@ -29,6 +30,7 @@ from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex
 from kzqa.ingest import Document
+from kzqa.phrases import leans_back
 
 LATIN = re.compile(r"[a-z0-9]")
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -87,6 +89,11 @@ class Lexical:
         """The query's stemmed words that occur somewhere in the texts."""
         return [w for w in self.words(query) if w in self._vocab]
 
+    def visible_share(self, query: str) -> float:
+        """Share of the query's words (stop words dropped) that occur somewhere in the texts."""
+        words = self.words(query)
+        return sum(w in self._vocab for w in words) / len(words) if words else 0.0
+
     def coverage(self, query: str, rows: list[int]) -> float | None:
         """Share of the query's word weight (idf) found in the given texts; None for a query with no
         Latin-script word (another language, which BM25 over the English corpus cannot judge)."""
@@ -110,11 +117,18 @@ class Retriever:
         self.embedder = embedder
         self.chunk_lexical = Lexical([c.text for c in index.chunks])
         sentence_keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
-        self.sentence_lexical = Lexical([index.documents[d].text[s:e] for d, s, e in sentence_keys])
         # Row of the sentence before each sentence in its document (itself for a document's first):
         # rows are sorted by (doc_id, start), so the previous row is the previous sentence.
         self.previous_sentence = np.array([i - 1 if i and sentence_keys[i - 1][0] == key[0] else i
                                            for i, key in enumerate(sentence_keys)], dtype=np.int64)
+        texts = [index.documents[d].text[s:e] for d, s, e in sentence_keys]
+        # A sentence that opens with "He", "It", "This"... is judged with the sentence before it,
+        # which names what it speaks of: by its window vector, and by BM25 over the window's words.
+        self.leans_back = np.array([leans_back(t) and p != i
+                                    for i, (p, t) in enumerate(zip(self.previous_sentence, texts, strict=True))])
+        self.sentence_lexical = Lexical([f"{texts[p]} {t}" if lean else t
+                                         for p, t, lean in zip(self.previous_sentence, texts, self.leans_back,
+                                                               strict=True)])
 
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
@@ -147,9 +161,11 @@ class Retriever:
             return []
         dense = self._dense(vector, allowed)
         fused: dict[int, float] = {}
-        for ranking in (list(dense), self._lexical(query, allowed)):
+        # The lexical ranking is weighted by the share of the question's words BM25 can see at all.
+        rankings = ((list(dense), 1.0), (self._lexical(query, allowed), self.chunk_lexical.visible_share(query)))
+        for ranking, weight in rankings:
             for rank, row in enumerate(ranking, start=1):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank)
         kept: list[int] = []
         for row in sorted(fused, key=lambda r: -fused[r]):
             if not any(self._duplicate(row, other) for other in kept):

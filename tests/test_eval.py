@@ -1,0 +1,42 @@
+"""A developer scores a question file with `kzqa eval` and reads the figures and the misses."""
+
+from __future__ import annotations
+
+import json
+
+from kzqa.evaluate import holds, norm
+from tests.conftest import kzqa_env, run_kzqa
+
+CASES = [
+    {"id": "t1", "type": "factoid", "turns": ["How many companies are getting prepared for relocation?"],
+     "answer_any": ["300"], "evidence": [{"doc": "x", "quote": "More than 300 companies are getting prepared"}]},
+    # expects a word the corpus never says, so it must be reported as a miss
+    {"id": "t2", "type": "factoid", "turns": ["How many companies are getting prepared for relocation?"],
+     "answer_any": ["four thousand"]},
+    {"id": "t3", "type": "unanswerable", "turns": ["How do I bake sourdough bread?"]},
+]
+
+
+def test_kzqa_eval_prints_the_metrics_and_a_line_for_each_miss(settings, service, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(c) for c in CASES), encoding="utf-8")
+    done = run_kzqa("eval", str(questions), "--out", str(tmp_path / "rows.json"), env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["cases"] == 3
+    assert summary["answer_accuracy"] == 0.5
+    assert summary["abstention"] == 1.0 and summary["false_abstention"] == 0.0
+    assert summary["citation_support"] == 1.0 and summary["search_hit@5"] == 1.0
+    assert summary["by_type"]["factoid"]["n"] == 2
+    misses = [line for line in done.stderr.splitlines() if line.startswith("MISS")]
+    assert len(misses) == 1 and misses[0].startswith("MISS t2") and "answer_ok" in misses[0]
+    rows = json.loads((tmp_path / "rows.json").read_text())
+    assert [r["id"] for r in rows] == ["t1", "t2", "t3"]
+
+
+def test_holds_accepts_the_quote_or_most_of_it_after_normalising_quotes():
+    passage = "He said: \u201cWe will firmly follow the formula\u201d \u2013 not man for the state."
+    assert holds(passage, '"we will firmly follow the formula"')
+    assert holds(passage, "we will firmly follow the formula, every time")  # 60 % contiguous
+    assert not holds(passage, "an entirely different sentence about oil")
+    assert norm("  A\u00a0B\u2019s ") == "a b's"

@@ -1,0 +1,70 @@
+"""Retrieval fuses meaning and exact words, drops repeats, and honours filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from kzqa.retrieve import RRF_K, Filters
+
+
+def test_fusion_orders_hits_by_reciprocal_rank_over_both_rankings(service):
+    retriever = service.retriever
+    query = "Nursultansky Solovey UlysMedia Hungarian citizenship"
+    hits = retriever.search(query, 5)
+    assert "Nursultansky Solovey" in hits[0].chunk.text
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
+    # a passage first in both rankings scores the most any passage can: 2 / (RRF_K + 1)
+    assert hits[0].fused <= 2 / (RRF_K + 1) + 1e-9
+    # every score is the passage's true cosine with the question
+    vector = retriever.embed_query(query)
+    for hit in hits:
+        row = retriever.index.chunks.index(hit.chunk)
+        assert abs(float(retriever.index.chunk_index.reconstruct(row) @ vector) - hit.score) < 1e-4
+
+
+def test_a_rare_exact_word_lifts_its_passage_through_the_lexical_ranking(service):
+    retriever = service.retriever
+    query = "Chakraborty"
+    vector = retriever.embed_query(query)
+    dense_only = retriever._dense(vector, None)
+    dense_first = max(dense_only, key=dense_only.get)
+    fused_first = retriever.search(query, 1)[0]
+    assert "Chakraborty" in fused_first.chunk.text
+    assert "Chakraborty" not in retriever.index.chunks[dense_first].text or dense_first == retriever.index.chunks.index(
+        fused_first.chunk)
+
+
+def test_a_question_in_another_script_leans_on_the_dense_ranking(service):
+    lexical = service.retriever.chunk_lexical
+    assert lexical.visible_share("В чём обвиняют Карима Масимова?") == 0.0
+    assert lexical.visible_share("What is Karim Masimov accused of?") == 1.0
+    hits = service.retriever.search("В чём обвиняют Карима Масимова?", 5)
+    assert any("accused of treason" in h.chunk.text for h in hits)
+
+
+def test_overlapping_passages_of_one_document_are_not_returned_twice(service):
+    for query in ("Tokayev election result", "European Union Borrell visit", "January protests fuel prices"):
+        hits = service.retriever.search(query, 8)
+        for i, a in enumerate(hits):
+            for b in hits[:i]:
+                if a.chunk.doc_id == b.chunk.doc_id:
+                    shared = min(a.chunk.end, b.chunk.end) - max(a.chunk.start, b.chunk.start)
+                    assert shared <= (a.chunk.end - a.chunk.start) / 2
+
+
+def test_filters_keep_only_the_chosen_outlets_and_dates(service):
+    retriever = service.retriever
+    only_nikkei = retriever.search("Tokayev", 5, Filters(outlets=frozenset({"nikkei asia"})))
+    assert only_nikkei and {h.document.outlet for h in only_nikkei} == {"Nikkei Asia"}
+    november = Filters(published_from=dt.date(2022, 11, 20), published_to=dt.date(2022, 11, 30))
+    late = retriever.search("Tokayev", 10, november)
+    assert late and all("2022-11-20" <= h.document.published <= "2022-11-30" for h in late)
+    assert retriever.search("Tokayev", 5, Filters(outlets=frozenset({"No Such Outlet"}))) == []
+
+
+def test_sentence_vectors_are_unit_length(service):
+    norms = np.linalg.norm(service.retriever.index.sentence_vectors, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-4)
