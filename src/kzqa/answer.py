@@ -21,12 +21,19 @@ candidates against ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from kzqa.conversation import Message, standalone_query
-from kzqa.phrases import REFUSAL, according_to, asks_for_number, asks_for_sources, language_of, new_numbers
+from kzqa.phrases import (
+    REFUSAL,
+    according_to,
+    asks_for_number,
+    asks_for_sources,
+    language_of,
+    new_numbers,
+)
 from kzqa.retrieve import Filters, Hit, Retriever
 from kzqa.settings import Settings
 
@@ -156,6 +163,12 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
            filters: Filters | None = None) -> Answer:
     question, query = standalone_query(messages)
     language = language_of(question)
+    # "According to Caliber.Az, ..." asks about that outlet: search its passages, for the rest of
+    # the question (the outlet's name itself would only match sentences that name the outlet).
+    named, query = retriever.named_outlets(query)
+    if named and not (filters and filters.outlets):
+        filters = replace(filters or Filters(), outlets=named)
+        question = retriever.named_outlets(question)[1]
     vector = retriever.embed_query(query)
     # A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     sentence_vector = vector if query == question else _unit(vector + retriever.embed_query(question))
@@ -163,17 +176,18 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     ranked = candidates(retriever, sentence_vector, query, question, hits)
     support = max((c.dense for c in ranked), default=0.0)
     # Refuse when even the best sentence is not close to the question, or when the question asks
-    # for a number and the best sentence holds none it did not already have (the answer is missing).
+    # for a number and the best sentence holds none that it did not already have.
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
-    if support < bar or (asks_for_number(question) and not _has_new_number(ranked[0], question)):
+    if support < bar or not ranked or _wrong_answer_type(ranked[0], question):
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         return Answer(REFUSAL[language], False, closest, query, language, support)
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
     return Answer(text, True, citations, query, language, support)
 
 
-def _has_new_number(candidate: Candidate, question: str) -> bool:
-    return new_numbers(candidate.hit.document.text[candidate.start:candidate.end], question)
+def _wrong_answer_type(candidate: Candidate, question: str) -> bool:
+    sentence = candidate.hit.document.text[candidate.start:candidate.end]
+    return asks_for_number(question) and not new_numbers(sentence, question)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

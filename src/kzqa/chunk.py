@@ -18,6 +18,9 @@ import pysbd
 from kzqa.ingest import Document
 
 Span = tuple[int, int]
+CHUNKER_VERSION = 2  # bump when the splitting rules change: the index manifest records it
+LONG_SENTENCE = 300  # characters; a longer pysbd sentence is usually a quotation of several
+QUOTE_MARKS = re.compile(r"[\"“”„«»]")
 PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.S)
 
 
@@ -39,19 +42,35 @@ def _segmenter(language: str) -> pysbd.Segmenter:
         return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
+def _segment(text: str, base: int, language: str) -> list[Span]:
+    """Sentence spans of ``text`` (which starts at offset ``base``), trimmed of white space."""
+    spans = []
+    for piece in _segmenter(language).segment(text):
+        start, end = piece.start, piece.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((base + start, base + end))
+    return spans
+
+
 def split_sentences(text: str, language: str = "en") -> list[Span]:
-    """Spans of the sentences of ``text``, trimmed of surrounding white space."""
+    """Spans of the sentences of ``text``, trimmed of surrounding white space.
+
+    pysbd keeps a quotation of many sentences whole (a paragraph-long "sentence" in an interview);
+    such a span is split again with its quotation marks blanked out (same length, so the offsets
+    still hold), so that an answer can quote the one sentence it needs.
+    """
     spans: list[Span] = []
     for paragraph in PARAGRAPH.finditer(text):
-        base = paragraph.start()
-        for piece in _segmenter(language).segment(paragraph.group()):
-            start, end = base + piece.start, base + piece.end
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
+        for start, end in _segment(paragraph.group(), paragraph.start(), language):
+            if end - start <= LONG_SENTENCE:
                 spans.append((start, end))
+                continue
+            unquoted = QUOTE_MARKS.sub(" ", text[start:end])
+            spans.extend(_segment(unquoted, start, language))
     return spans
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pysbd
 from tqdm import tqdm
 
-from kzqa.chunk import Chunk, chunk_corpus
+from kzqa.chunk import CHUNKER_VERSION, Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
 
@@ -62,7 +62,7 @@ def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, ch
         "dim": embedder.dim,
         "chunk_chars": chunk_chars,
         "chunk_overlap": chunk_overlap,
-        "splitter": f"pysbd-{pysbd.__version__}",
+        "splitter": f"pysbd-{pysbd.__version__}/kzqa-{CHUNKER_VERSION}",
         "corpus_hash": corpus_hash(corpus_dir),
     }
 

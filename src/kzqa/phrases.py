@@ -49,6 +49,13 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eig
                     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
 
+# Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
+# each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
+OPEN_QUESTION = re.compile(
+    r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (do|does|did|will|would) .*\b"
+    r"(say|think|expect|see|view|predict|write|report)|как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
+    r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
+
 
 def language_of(text: str) -> str:
     """'kk', 'ru' or 'en', from the script of the question."""
@@ -75,7 +82,8 @@ def according_to(outlet: str, author: str | None, published: str | None, languag
 
 
 def asks_for_sources(question: str) -> bool:
-    return bool(ASKS_FOR_SOURCES.search(question))
+    """Whether the question asks what the sources say, or for a view (all outlets that hold one)."""
+    return bool(ASKS_FOR_SOURCES.search(question) or OPEN_QUESTION.search(question))
 
 
 def asks_for_number(question: str) -> bool:
@@ -85,3 +93,4 @@ def asks_for_number(question: str) -> bool:
 def new_numbers(sentence: str, question: str) -> bool:
     """Whether the sentence holds a number the question does not (a candidate answer)."""
     return bool({n.lower() for n in NUMBER.findall(sentence)} - {n.lower() for n in NUMBER.findall(question)})
+

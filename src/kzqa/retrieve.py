@@ -124,11 +124,31 @@ class Retriever:
         texts = [index.documents[d].text[s:e] for d, s, e in sentence_keys]
         # A sentence that opens with "He", "It", "This"... is judged with the sentence before it,
         # which names what it speaks of: by its window vector, and by BM25 over the window's words.
+        self._outlet_patterns = self.outlet_names()
         self.leans_back = np.array([leans_back(t) and p != i
                                     for i, (p, t) in enumerate(zip(self.previous_sentence, texts, strict=True))])
         self.sentence_lexical = Lexical([f"{texts[p]} {t}" if lean else t
                                          for p, t, lean in zip(self.previous_sentence, texts, self.leans_back,
                                                                strict=True)])
+
+    def outlet_names(self) -> dict[str, re.Pattern[str]]:
+        """Each outlet of the corpus -> a pattern for its name in a question (the full name, or its
+        first word when that is distinctive, e.g. "Nikkei" for "Nikkei Asia")."""
+        names = {}
+        for outlet in {doc.outlet for doc in self.index.documents.values()}:
+            forms = {re.escape(outlet)} | {re.escape(w) for w in re.split(r"[\s.]+", outlet)[:1] if len(w) >= 5}
+            names[outlet] = re.compile(r"(?<!\w)(" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)",
+                                       re.IGNORECASE)
+        return names
+
+    def named_outlets(self, question: str) -> tuple[frozenset[str], str]:
+        """(outlets the question names, the question with those names taken out)."""
+        named = set()
+        for outlet, pattern in self._outlet_patterns.items():
+            if pattern.search(question):
+                named.add(outlet)
+                question = pattern.sub(" ", question)
+        return frozenset(named), " ".join(question.split())
 
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
