@@ -27,6 +27,7 @@ import numpy as np
 
 from kzqa.conversation import Message, standalone_query
 from kzqa.phrases import (
+    NOTHING_MATCHES,
     REFUSAL,
     according_to,
     asks_for_number,
@@ -180,7 +181,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if support < bar or not ranked or _wrong_answer_type(ranked[0], question):
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
-        return Answer(REFUSAL[language], False, closest, query, language, support)
+        return Answer((REFUSAL if hits else NOTHING_MATCHES)[language], False, closest, query, language, support)
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
     return Answer(text, True, citations, query, language, support)
 

@@ -70,11 +70,13 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    base = (args.server or f"http://{settings.host}:{settings.port}").rstrip("/")
     print(data["answer"])
     print()
     for c in data["citations"]:
         print(f"[{c['n']}] {c['outlet']}, {c['title']} ({c['published'] or 'undated'})")
-        print(f"    {c['url'] or c['link']}")
+        # kzqa's own page, as `kzqa serve` (or the server asked) shows it
+        print(f"    {c['url'] or base + c['link']}")
     return 0
 
 

@@ -17,6 +17,11 @@ REFUSAL = {
     "ru": "В документах нет ответа на этот вопрос. Ниже приведены самые близкие фрагменты.",
     "kk": "Құжаттарда бұл сұраққа жауап жоқ. Төменде ең жақын үзінділер берілген.",
 }
+NOTHING_MATCHES = {
+    "en": "No document matches the chosen outlets and dates.",
+    "ru": "Ни один документ не подходит под выбранные издания и даты.",
+    "kk": "Таңдалған басылымдар мен күндерге сәйкес құжат жоқ.",
+}
 # "{source}" is the outlet with its author and date, e.g. "PolitNavigator (Ainur Kurmanov, 19 Nov 2022)".
 ACCORDING_TO = {"en": "According to {source}:", "ru": "По данным {source}:", "kk": "{source} дерегі бойынша:"}
 # Words that ask what the sources say (as opposed to asking for one fact).
