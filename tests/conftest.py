@@ -7,7 +7,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -35,7 +38,8 @@ def embedder() -> Embedder:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the real corpus with an index in a temporary folder (the repository's is left alone)."""
     index_dir = tmp_path_factory.mktemp("index")
-    return Settings(corpus_dir=CORPUS, index_dir=index_dir, web_dir=ROOT / "web", _env_file=None)
+    data_dir = tmp_path_factory.mktemp("data")
+    return Settings(corpus_dir=CORPUS, index_dir=index_dir, web_dir=ROOT / "web", data_dir=data_dir, _env_file=None)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +57,7 @@ def free_port() -> int:
 
 def kzqa_env(settings: Settings, **extra: str) -> dict[str, str]:
     return os.environ | {"KZQA_CORPUS_DIR": str(settings.corpus_dir), "KZQA_INDEX_DIR": str(settings.index_dir),
-                         "KZQA_WEB_DIR": str(settings.web_dir)} | extra
+                         "KZQA_WEB_DIR": str(settings.web_dir), "KZQA_DATA_DIR": str(settings.data_dir)} | extra
 
 
 def run_kzqa(*args: str, env: dict[str, str], cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -61,29 +65,39 @@ def run_kzqa(*args: str, env: dict[str, str], cwd: Path = ROOT, timeout: float =
                           text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def live_server(settings: Settings, service: Service, tmp_path_factory: pytest.TempPathFactory):
+@contextmanager
+def start_server(env: dict[str, str], port: int, log_dir: Path | None = None) -> Iterator[str]:
     """`kzqa serve` in its own process on 127.0.0.1, as a user starts it. Yields its base URL."""
-    port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "kzqa.cli", "serve", "--port", str(port)],
-                            env=kzqa_env(settings), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    log_path = (log_dir or Path(tempfile.mkdtemp())) / f"serve-{port}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "kzqa.cli", "serve", "--port", str(port)],
+                                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base, proc, log_path)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                break
+                return
         except httpx.TransportError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            raise RuntimeError(f"kzqa serve exited with {proc.returncode}; see {log.name}")
-    else:
-        proc.kill()
-        raise RuntimeError(f"kzqa serve did not become healthy; see {log.name}")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+            raise RuntimeError(f"kzqa serve exited with {proc.returncode}; see {log_path}")
+    raise RuntimeError(f"kzqa serve did not become healthy; see {log_path}")
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with start_server(kzqa_env(settings), free_port(), tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture

@@ -1,45 +1,59 @@
 """Answers -> HTTP: the JSON API, the chat page and the document pages.
 
-The embedding model and the index load once, in the lifespan, and reach the routes through
-``Depends(get_service)``. Tests may hand in their own ``Service`` to ``create_app``.
+The embedding model, the index and the conversation store load once, in the lifespan, and reach
+the routes through ``Depends(get_service)``. Tests may hand in their own ``Service``.
+Every error is a problem (errors.py); docs/http.md describes the protocol with examples.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.responses import FileResponse
+from fastapi.sse import EventSourceResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 
 from kzqa import __version__
-from kzqa.answer import Answer, Message, answer
+from kzqa.answer import Message
+from kzqa.chat import Service, chat_events, chat_turn, passage
 from kzqa.embed import load_embedder
-from kzqa.errors import ApiError, install_error_handlers
+from kzqa.errors import PROBLEM, ApiError, BodyLimit, install_error_handlers
 from kzqa.index import load_index
-from kzqa.retrieve import Filters, Hit, Retriever
+from kzqa.openai_api import router as openai_router
+from kzqa.retrieve import Filters, Retriever
+from kzqa.schemas import (
+    NOT_BLANK,
+    ChatRequest,
+    ChatResponse,
+    Conversation,
+    ConversationList,
+    DocumentList,
+    DocumentOut,
+    FeedbackIn,
+    FeedbackOut,
+    Health,
+    IsoDate,
+    Passage,
+    Problem,
+    SearchResponse,
+    sse_schema,
+)
 from kzqa.settings import Settings
+from kzqa.store import Store
 
-
-@dataclass(frozen=True)
-class Service:
-    """What the routes need, built once at startup."""
-
-    settings: Settings
-    retriever: Retriever
+STREAM_DOC = ("With \"stream\": true, the answer comes as Server-Sent Events: `citations`, then `delta` "
+              "events with the answer in pieces, then `done` with this same JSON; `error` if it fails midway.")
 
 
 def load_service(settings: Settings) -> Service:
     embedder = load_embedder(settings.model, settings.threads)
     index = load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
                        settings.chunk_overlap)
-    return Service(settings, Retriever(index, embedder))
+    return Service(settings, Retriever(index, embedder), Store(settings.database))
 
 
 def get_service(request: Request) -> Service:
@@ -49,85 +63,11 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-class ChatMessage(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str
-
-
-class FiltersIn(BaseModel):
-    outlets: list[str] = Field(default_factory=list, description="Only passages from these outlets.")
-    published_from: dt.date | None = Field(None, description="Only documents published on or after this date.")
-    published_to: dt.date | None = Field(None, description="Only documents published on or before this date.")
-
-    def to_filters(self) -> Filters:
-        return Filters(frozenset(self.outlets), self.published_from, self.published_to)
-
-
-class ChatRequest(BaseModel):
-    messages: list[ChatMessage] = Field(min_length=1)
-    filters: FiltersIn | None = None
-
-
-class Passage(BaseModel):
-    doc_id: str
-    chunk_id: str
-    title: str
-    outlet: str
-    author: str | None
-    published: str | None
-    url: str | None = Field(description="The original article's address, when known.")
-    link: str = Field(description="kzqa's own page for the document, anchored at the passage.")
-    text: str = Field(description="The passage, verbatim from the corpus.")
-    start: int = Field(description="Character offset of the passage in the document text.")
-    end: int
-    score: float
-
-
-class CitationOut(Passage):
-    n: int = Field(description="The marker [n] in the answer that points here.")
-
-
-class ChatResponse(BaseModel):
-    answer: str
-    answered: bool
-    citations: list[CitationOut]
-    query: str
-
-
-def passage_link(hit: Hit) -> str:
-    return f"/documents/{hit.chunk.doc_id}?start={hit.chunk.start}&end={hit.chunk.end}#passage"
-
-
-def passage(hit: Hit) -> dict:
-    doc, chunk = hit.document, hit.chunk
-    return {"doc_id": doc.doc_id, "chunk_id": chunk.chunk_id, "title": doc.title, "outlet": doc.outlet,
-            "author": doc.author, "published": doc.published, "url": doc.url, "link": passage_link(hit),
-            "text": chunk.text, "start": chunk.start, "end": chunk.end, "score": round(hit.score, 4)}
-
-
-def ask(service: Service, messages: list[Message], filters: Filters | None = None) -> ChatResponse:
-    """Answer a conversation in-process: what POST /api/chat returns."""
-    return chat_response(answer(messages, service.retriever, service.settings, filters))
-
-
-def chat_response(result: Answer) -> ChatResponse:
-    citations = [CitationOut(n=c.n, **passage(c.hit)) for c in result.citations]
-    return ChatResponse(answer=result.text, answered=result.answered, citations=citations, query=result.query)
-
-
-def _check_limits(body: ChatRequest, settings: Settings) -> list[Message]:
-    if len(body.messages) > settings.max_messages:
-        raise ApiError(422, "too_many_messages", f"At most {settings.max_messages} messages are accepted.")
-    if body.messages[-1].role != "user":
-        raise ApiError(422, "no_question", "The last message must be the user's question.")
-    question = body.messages[-1].content
-    if not question.strip():
-        raise ApiError(422, "empty_question", "The question is empty.")
-    for m in body.messages:
-        if len(m.content) > settings.max_question_chars:
-            raise ApiError(422, "question_too_long",
-                           f"A message may hold at most {settings.max_question_chars} characters.")
-    return [Message(m.role, m.content) for m in body.messages]
+def problems(*statuses: int) -> dict:
+    """OpenAPI description of the error responses a route can give."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {status: {"description": "A problem (see docs/http.md)", "content": {PROBLEM: {"schema": schema}}}
+            for status in statuses}
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
@@ -139,42 +79,82 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         yield
 
     app = FastAPI(title="kzqa", version=__version__, lifespan=lifespan,
-                  description="Cited answers over a news corpus about Kazakhstan's November 2022 election.")
+                  description="Cited answers over a news corpus about Kazakhstan's November 2022 election.",
+                  responses=problems(400, 413, 500))
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     add_api_routes(app)
+    app.include_router(openai_router)
     add_page_routes(app, settings.web_dir)
+    _complete_openapi(app, settings)
     return app
 
 
+def _complete_openapi(app: FastAPI, settings: Settings) -> None:
+    """Add what the models cannot say: the Problem schema, that validation errors (422) are problems
+    too, and the limits that come from settings."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = default_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema()
+        for operation in (op for path in schema["paths"].values() for op in path.values()):
+            if "422" in operation.get("responses", {}):
+                operation["responses"]["422"] = problems(422)[422]
+        components["ChatMessage"]["properties"]["content"]["maxLength"] = settings.max_question_chars
+        components["ChatRequest"]["properties"]["messages"]["maxItems"] = settings.max_messages
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _messages(body: ChatRequest, settings: Settings) -> list[Message]:
+    if len(body.messages) > settings.max_messages:
+        raise ApiError(422, "too_many_messages", f"At most {settings.max_messages} messages are accepted.")
+    last_user = max((i for i, m in enumerate(body.messages) if m.role == "user"), default=None)
+    if last_user is None:
+        raise ApiError(422, "no_question", "The conversation holds no user message to answer.")
+    if any(len(m.content) > settings.max_question_chars for m in body.messages):
+        limit = settings.max_question_chars
+        raise ApiError(422, "question_too_long", f"A message may hold at most {limit} characters.")
+    return [Message(m.role, m.content) for m in body.messages[: last_user + 1]]
+
+
 def add_api_routes(app: FastAPI) -> None:
-    @app.get("/healthz")
-    def healthz(svc: ServiceDep) -> dict:
+    @app.get("/healthz", response_model=Health)
+    def healthz(svc: ServiceDep) -> Health:
         manifest = svc.retriever.index.manifest
-        return {"status": "ok", "model": manifest["model"], "chunks": manifest["n_chunks"],
-                "documents": manifest["n_documents"]}
+        return Health(status="ok", model=manifest["model"], chunks=manifest["n_chunks"],
+                      documents=manifest["n_documents"])
 
-    @app.post("/api/chat", response_model=ChatResponse)
-    def chat(body: ChatRequest, svc: ServiceDep) -> ChatResponse:
-        messages = _check_limits(body, svc.settings)
-        return ask(svc, messages, body.filters.to_filters() if body.filters else None)
+    @app.post("/api/chat", response_model=ChatResponse, responses={
+        200: sse_schema(["citations", "delta", "done", "error"], STREAM_DOC), **problems(404, 422)})
+    def chat(body: ChatRequest, svc: ServiceDep) -> ChatResponse | Response:
+        """Answer the last question of a conversation, with citations; saves the turn."""
+        messages = _messages(body, svc.settings)
+        filters = body.filters.to_filters() if body.filters else None
+        response = chat_turn(svc, messages, body.conversation_id, filters)
+        return EventSourceResponse(chat_events(response)) if body.stream else response
 
-    @app.get("/api/search")
-    def search(svc: ServiceDep, q: Annotated[str, Query(min_length=1, max_length=1000)],
+    @app.get("/api/search", response_model=SearchResponse, responses=problems(422))
+    def search(svc: ServiceDep, q: Annotated[str, Query(min_length=1, max_length=1000, pattern=NOT_BLANK)],
                k: Annotated[int, Query(ge=1, le=50)] = 5,
                outlet: Annotated[list[str], Query(description="Only these outlets (repeatable).")] = [],  # noqa: B006
-               published_from: dt.date | None = None, published_to: dt.date | None = None,
-               ) -> dict[str, list[Passage]]:
-        if not q.strip():
-            raise ApiError(422, "empty_question", "The query is empty.")
-        filters = Filters(frozenset(outlet), published_from, published_to)
-        return {"results": [Passage(**passage(hit)) for hit in svc.retriever.search(q, k, filters)]}
+               published_from: IsoDate | None = None, published_to: IsoDate | None = None) -> SearchResponse:
+        """The passages closest to a query, best first."""
+        hits = svc.retriever.search(q, k, Filters(frozenset(outlet), published_from, published_to))
+        return SearchResponse(results=[Passage(**passage(hit)) for hit in hits])
 
-    @app.get("/api/documents")
+    @app.get("/api/documents", response_model=DocumentList)
     def documents(svc: ServiceDep) -> dict:
         docs = svc.retriever.index.documents.values()
         return {"documents": [d.metadata() | {"link": f"/documents/{d.doc_id}"} for d in docs]}
 
-    @app.get("/api/documents/{doc_id}")
+    @app.get("/api/documents/{doc_id}", response_model=DocumentOut, responses=problems(404))
     def document(doc_id: str, svc: ServiceDep) -> dict:
         doc = svc.retriever.index.documents.get(doc_id)
         if doc is None:
@@ -182,6 +162,27 @@ def add_api_routes(app: FastAPI) -> None:
         chunks = [{"chunk_id": c.chunk_id, "start": c.start, "end": c.end}
                   for c in svc.retriever.index.chunks if c.doc_id == doc_id]
         return doc.metadata() | {"link": f"/documents/{doc_id}", "text": doc.text, "chunks": chunks}
+
+    @app.get("/api/conversations", response_model=ConversationList)
+    def conversations(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+        """Saved conversations, most recently updated first."""
+        return {"conversations": svc.store.list(limit)}
+
+    @app.get("/api/conversations/{conversation_id}", response_model=Conversation, responses=problems(404))
+    def conversation(conversation_id: str, svc: ServiceDep) -> dict:
+        """A whole saved conversation: questions, answers with their citations, feedback."""
+        return svc.store.get(conversation_id)
+
+    @app.delete("/api/conversations/{conversation_id}", status_code=204, responses=problems(404))
+    def delete_conversation(conversation_id: str, svc: ServiceDep) -> Response:
+        svc.store.delete(conversation_id)
+        return Response(status_code=204)
+
+    @app.post("/api/feedback", response_model=FeedbackOut, status_code=201, responses=problems(404, 422))
+    def feedback(body: FeedbackIn, svc: ServiceDep) -> FeedbackOut:
+        """Rate one answer (up or down), with an optional reason and comment."""
+        return FeedbackOut(feedback_id=svc.store.add_feedback(body.message_id, body.rating, body.reason,
+                                                              body.comment))
 
 
 def add_page_routes(app: FastAPI, web_dir: Path) -> None:

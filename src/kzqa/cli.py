@@ -60,7 +60,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             return 1
     else:
         from kzqa.answer import Message
-        from kzqa.api import ask, load_service
+        from kzqa.api import load_service
+        from kzqa.chat import ask
 
         if not args.question.strip():
             print("kzqa: error: the question is empty", file=sys.stderr)
@@ -82,7 +83,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from kzqa.answer import Message
-    from kzqa.api import ask, load_service, passage
+    from kzqa.api import load_service
+    from kzqa.chat import ask, passage
     from kzqa.evaluate import load_cases, misses, norm, run_case, summarise
 
     svc = load_service(settings)

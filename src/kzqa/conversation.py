@@ -29,7 +29,8 @@ def is_follow_up(question: str) -> bool:
 
 def standalone_query(messages: Sequence[Message]) -> tuple[str, str]:
     """(the latest question, the query to search for: that question with the ones it leans on)."""
-    questions = [m.content.strip() for m in messages if m.role == "user" and m.content.strip()]
+    # A question that is only exotic white space (the API's schema admits it) is still a question.
+    questions = [m.content.strip() or m.content for m in messages if m.role == "user" and m.content]
     if not questions:
         raise ValueError("the conversation holds no user question")
     chain = [questions[-1]]

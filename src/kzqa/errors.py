@@ -2,7 +2,9 @@
 
     {"type": "https://kzqa.dev/problems/<code>", "title": ..., "status": ..., "detail": ..., "code": ...}
 
-``code`` is stable and meant for programs; ``detail`` is a sentence meant for people.
+``code`` is stable and meant for programs; ``detail`` is a sentence meant for people. Under
+``/v1/`` (the OpenAI-compatible API) the problem also carries the extension member
+``"error": {"message", "type", "code", "param"}``, which OpenAI clients read.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kzqa.store import NotFound
 
 log = logging.getLogger("kzqa")
 PROBLEM = "application/problem+json"
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
          415: "unsupported_media_type", 422: "invalid_request", 500: "internal_error", 503: "unavailable"}
 
 
@@ -27,35 +33,98 @@ class ApiError(Exception):
         self.status, self.code, self.detail = status, code, detail
 
 
-def problem(status: int, code: str, detail: str) -> JSONResponse:
-    body = {"type": f"https://kzqa.dev/problems/{code}", "title": HTTPStatus(status).phrase,
+def problem_body(status: int, code: str, detail: str) -> dict:
+    return {"type": f"https://kzqa.dev/problems/{code}", "title": HTTPStatus(status).phrase,
             "status": status, "detail": detail, "code": code}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def problem(request: Request | None, status: int, code: str, detail: str,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = problem_body(status, code, detail)
+    if request is not None and request.url.path.startswith("/v1/"):
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        body["error"] = {"message": detail, "type": kind, "code": code, "param": None}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _where(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if part != "body") or "body"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return problem(request, exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return problem(request, 404, "unknown_id", f"There is no conversation or message {exc.args[0]!r}.")
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
+        # OpenAI's API answers a request it cannot accept with 400; kzqa's own API with 422.
+        status = 400 if request.url.path.startswith("/v1/") else 422
         if any(e.get("type") == "json_invalid" for e in errors):
-            return problem(422, "malformed_json", "The request body is not valid JSON.")
+            return problem(request, status, "malformed_json", "The request body is not valid JSON.")
+        if any(e.get("type") == "string_pattern_mismatch" and e.get("loc", [""])[-1] in ("content", "q")
+               for e in errors):
+            return problem(request, status, "empty_question", "The question is empty.")
+        if any(e.get("type") == "string_too_long" and e.get("loc", [""])[-1] in ("content", "q") for e in errors):
+            return problem(request, status, "question_too_long", "The question is too long.")
         detail = "; ".join(f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors[:5])
-        return problem(422, "invalid_request", detail)
+        return problem(request, status, "invalid_request", detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return problem(exc.status_code, CODES.get(exc.status_code, "http_error"), detail)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only those of the first route matched
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem(request, exc.status_code, CODES.get(exc.status_code, "http_error"), detail, headers)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "internal_error", "The server failed to answer; the error has been logged.")
+        return problem(request, 500, "internal_error", "The server failed to answer; the error has been logged.")
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a request body over ``max_bytes`` with a 413 problem, whether its
+    Content-Length says so up front or a chunked body grows past the limit while it is read."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response = problem(Request(scope), 413, "body_too_large", self._detail())
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise StarletteHTTPException(413, self._detail())
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    def _detail(self) -> str:
+        return f"The request body is larger than {self.max_bytes} bytes."

@@ -36,5 +36,13 @@ class Settings(BaseSettings):
     answer_sentences: int = Field(2, ge=1, le=5, description="Most sentences quoted in an answer.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")
     max_messages: int = Field(50, ge=1, description="Most messages accepted in one chat request.")
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted, in bytes.")
+    data_dir: Path = Field(Path("data"), description="Folder for kzqa's own data (the conversation database).")
+    database_path: Path | None = Field(None, description="SQLite file of saved conversations "
+                                       "(default: <data_dir>/kzqa.sqlite3).")
     host: str = Field("127.0.0.1", description="Address `kzqa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `kzqa serve` listens on.")
+
+    @property
+    def database(self) -> Path:
+        return self.database_path or self.data_dir / "kzqa.sqlite3"

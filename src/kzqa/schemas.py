@@ -1,0 +1,184 @@
+"""The HTTP edge's data shapes (pydantic). Inside kzqa, frozen dataclasses carry the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+from kzqa.retrieve import Filters
+
+
+class Problem(BaseModel):
+    """Every error: RFC 9457 problem details, plus a stable ``code``."""
+
+    type: str = Field(examples=["https://kzqa.dev/problems/empty_question"])
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["The question is empty."])
+    code: str = Field(examples=["empty_question"])
+
+
+# At least one character that is not ASCII white space, spelt out so that every regex engine (the
+# server's, JSON Schema tools') reads it alike; "\S" differs between them on characters like U+0085.
+NOT_BLANK = r"[^ \t\n\r\f\v]"
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(pattern=NOT_BLANK, description="Its longest length is the server's max_question_chars.")
+
+
+def _iso_date(value: object) -> object:
+    """Dates only as "YYYY-MM-DD" (pydantic would also take a number as a timestamp)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outlets: list[str] = Field(default_factory=list, description="Only passages from these outlets.")
+    published_from: IsoDate | None = Field(None, description="Only documents published on or after this date.")
+    published_to: IsoDate | None = Field(None, description="Only documents published on or before this date.")
+
+    def to_filters(self) -> Filters:
+        return Filters(frozenset(self.outlets), self.published_from, self.published_to)
+
+
+class ChatRequest(BaseModel):
+    messages: list[ChatMessage] = Field(
+        min_length=1, json_schema_extra={"contains": {"properties": {"role": {"const": "user"}}}},
+        description="The conversation so far; kzqa answers its latest user message (anything after that is "
+        "ignored). With a conversation_id, only that message is used: the server holds the history.")
+    conversation_id: str | None = Field(None, description="Continue this saved conversation.")
+    stream: StrictBool = Field(False, description="Answer as Server-Sent Events (see docs/http.md).")
+    filters: FiltersIn | None = None
+
+
+class Passage(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    outlet: str
+    author: str | None
+    published: str | None
+    url: str | None = Field(description="The original article's address, when known.")
+    link: str = Field(description="kzqa's own page for the document, anchored at the passage.")
+    text: str = Field(description="The passage, verbatim from the corpus.")
+    start: int = Field(description="Character offset of the passage in the document text.")
+    end: int
+    score: float = Field(description="Cosine similarity of the question and the passage.")
+
+
+class CitationOut(Passage):
+    n: int = Field(description="The marker [n] in the answer that points here.")
+
+
+class ChatResponse(BaseModel):
+    answer: str
+    answered: bool = Field(description="False when the documents do not hold the answer.")
+    citations: list[CitationOut] = Field(description="The passages the answer quotes; with a refusal, the closest.")
+    query: str = Field(description="The search that was actually run.")
+    conversation_id: str | None = None
+    message_id: str | None = Field(None, description="This answer's id, for POST /api/feedback.")
+
+
+class SearchResponse(BaseModel):
+    results: list[Passage]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    subtitle: str | None
+    outlet: str
+    author: str | None
+    published: str | None
+    url: str | None
+    language: str
+    link: str
+
+
+class ChunkSpan(BaseModel):
+    chunk_id: str
+    start: int
+    end: int
+
+
+class DocumentOut(DocumentSummary):
+    text: str
+    chunks: list[ChunkSpan]
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class Health(BaseModel):
+    status: str
+    model: str
+    chunks: int
+    documents: int
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message_id: str = Field(description="The answer's message_id from /api/chat.")
+    rating: Literal["up", "down"]
+    reason: Literal["evidence_wrong", "incomplete", "other"] | None = None
+    comment: str | None = Field(None, max_length=2000)
+
+
+class FeedbackOut(BaseModel):
+    feedback_id: str
+
+
+class FeedbackRecord(BaseModel):
+    feedback_id: str
+    rating: Literal["up", "down"]
+    reason: str | None
+    comment: str | None
+    created: float
+
+
+class SavedMessage(BaseModel):
+    message_id: str
+    role: Literal["user", "assistant"]
+    content: str
+    created: float
+    response: ChatResponse | None = None
+    feedback: list[FeedbackRecord] | None = None
+
+
+class ConversationSummary(BaseModel):
+    conversation_id: str
+    title: str
+    created: float
+    updated: float
+
+
+class Conversation(ConversationSummary):
+    messages: list[SavedMessage]
+
+
+class ConversationList(BaseModel):
+    conversations: list[ConversationSummary]
+
+
+def sse_schema(events: list[str] | None, description: str) -> dict:
+    """OpenAPI description of a Server-Sent Events stream: the schema of one event (OpenAPI 3.2 style),
+    whose ``data`` is a JSON document."""
+    event = {"type": "string", "enum": events} if events else {"type": "string"}
+    return {"description": description, "content": {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"],
+        "properties": {"event": event, "data": {"type": "string", "contentMediaType": "application/json"},
+                       "id": {"type": "string"}, "retry": {"type": "integer", "minimum": 0}}}}}}

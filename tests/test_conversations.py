@@ -1,0 +1,88 @@
+"""Conversations are saved: continued by id, read back, deleted, rated; they survive a restart."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from kzqa.api import create_app
+from tests.conftest import free_port, kzqa_env, start_server
+
+
+@pytest.fixture(scope="module")
+def client(service):
+    with TestClient(create_app(service=service)) as c:
+        yield c
+
+
+def ask(client, content: str, conversation_id: str | None = None) -> dict:
+    body = {"messages": [{"role": "user", "content": content}]}
+    if conversation_id:
+        body["conversation_id"] = conversation_id
+    reply = client.post("/api/chat", json=body)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def test_a_conversation_continues_from_its_id_with_the_history_the_server_keeps(client):
+    first = ask(client, "What did New Eastern Outlook say about foreign companies moving to Kazakhstan?")
+    conversation_id = first["conversation_id"]
+    second = ask(client, "How many of them have already registered?", conversation_id)
+    assert second["conversation_id"] == conversation_id
+    assert "foreign companies moving to Kazakhstan" in second["query"]  # the stored first turn was used
+    assert "50" in second["answer"]
+
+    saved = client.get(f"/api/conversations/{conversation_id}").json()
+    assert [m["role"] for m in saved["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert saved["messages"][3]["response"] == second
+    assert saved["title"].startswith("What did New Eastern Outlook say")
+    assert conversation_id in [c["conversation_id"] for c in client.get("/api/conversations").json()["conversations"]]
+
+
+def test_feedback_on_an_answer_is_recorded_and_read_back(client):
+    answer = ask(client, "Who is Yury Solozobov?")
+    reply = client.post("/api/feedback", json={"message_id": answer["message_id"], "rating": "down",
+                                                "reason": "evidence_wrong", "comment": "wrong passage"})
+    assert reply.status_code == 201
+    saved = client.get(f"/api/conversations/{answer['conversation_id']}").json()
+    feedback = saved["messages"][1]["feedback"]
+    assert [(f["rating"], f["reason"], f["comment"]) for f in feedback] == [("down", "evidence_wrong", "wrong passage")]
+    assert feedback[0]["feedback_id"] == reply.json()["feedback_id"]
+
+
+def test_deleting_a_conversation_removes_it(client):
+    conversation_id = ask(client, "Who is Yury Solozobov?")["conversation_id"]
+    assert client.delete(f"/api/conversations/{conversation_id}").status_code == 204
+    assert client.get(f"/api/conversations/{conversation_id}").status_code == 404
+    assert client.delete(f"/api/conversations/{conversation_id}").status_code == 404
+
+
+@pytest.mark.parametrize("method, path, body, status, code", [
+    ("post", "/api/chat", {"messages": [{"role": "user", "content": "hi"}], "conversation_id": "nope"},
+     404, "unknown_id"),
+    ("get", "/api/conversations/nope", None, 404, "unknown_id"),
+    ("post", "/api/feedback", {"message_id": "nope", "rating": "up"}, 404, "unknown_id"),
+    ("post", "/api/feedback", {"message_id": "x", "rating": "sideways"}, 422, "invalid_request"),
+    ("post", "/api/feedback", {"message_id": "x", "rating": "up", "reason": "boring"}, 422, "invalid_request"),
+])
+def test_unknown_ids_and_bad_feedback_are_problems(client, method, path, body, status, code):
+    reply = client.request(method.upper(), path, json=body)
+    assert reply.status_code == status and reply.json()["code"] == code
+    assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_body_over_the_limit_is_refused_with_413(client):
+    huge = {"messages": [{"role": "user", "content": "x" * 70_000}]}
+    reply = client.post("/api/chat", json=huge)
+    assert reply.status_code == 413 and reply.json()["code"] == "body_too_large"
+
+
+def test_conversations_survive_a_server_restart(settings, service, tmp_path):
+    env = kzqa_env(settings, KZQA_DATA_DIR=str(tmp_path / "data"))
+    with start_server(env, free_port()) as base:
+        first = httpx.post(f"{base}/api/chat", timeout=60, json={"messages": [
+            {"role": "user", "content": "Who is Yury Solozobov?"}]}).json()
+    with start_server(env, free_port()) as base:
+        saved = httpx.get(f"{base}/api/conversations/{first['conversation_id']}").json()
+    assert saved["messages"][1]["response"] == first
