@@ -193,6 +193,11 @@ def add_page_routes(app: FastAPI, web_dir: Path) -> None:
     def chat_page() -> FileResponse:
         return page("index.html")
 
+    @app.get("/c/{conversation_id}", include_in_schema=False)
+    def conversation_page(conversation_id: str) -> FileResponse:
+        """A saved conversation's own address: the chat page, which loads it."""
+        return page("index.html")
+
     @app.get("/documents", include_in_schema=False)
     def documents_page() -> FileResponse:
         return page("documents.html")
