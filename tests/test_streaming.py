@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from kzqa import chat
+from kzqa import answer
 from kzqa.api import create_app
 
 QUESTION = {"role": "user", "content": "What did Borrell promise Kazakhstan?"}
@@ -48,7 +48,7 @@ def test_a_failure_mid_stream_ends_with_an_error_event(client, monkeypatch):
         yield "According to"
         raise RuntimeError("the connection to the model broke")
 
-    monkeypatch.setattr(chat, "answer_pieces", broken)
+    monkeypatch.setattr(answer, "answer_pieces", broken)
     reply = client.post("/api/chat", json={"messages": [QUESTION], "stream": True})
     stream = events(reply.text)
     assert [name for name, _ in stream] == ["citations", "delta", "error"]

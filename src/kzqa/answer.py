@@ -20,7 +20,8 @@ candidates against ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,6 +68,9 @@ class Answer:
     query: str  # the search that was actually run
     language: str = "en"
     support: float = 0.0  # the highest ``Candidate.dense`` among the retrieved sentences
+    generated: bool = False  # written by an LLM (generate.py) rather than quoted
+    unsupported: tuple = ()  # verify.Unsupported: generated sentences the passages do not support
+    note: str | None = None  # for the reader, e.g. that generation was unavailable
 
 
 @dataclass(frozen=True)
@@ -161,8 +165,10 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 
 
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
-           filters: Filters | None = None) -> Answer:
-    question, query = standalone_query(messages)
+           filters: Filters | None = None, query: str | None = None) -> Answer:
+    """The extractive answer; ``query`` overrides the search built from the conversation."""
+    question, rule_query = standalone_query(messages)
+    query = query or rule_query
     language = language_of(question)
     # "According to Caliber.Az, ..." asks about that outlet: search its passages, for the rest of
     # the question (the outlet's name itself would only match sentences that name the outlet).
@@ -184,6 +190,21 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         return Answer((REFUSAL if hits else NOTHING_MATCHES)[language], False, closest, query, language, support)
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
     return Answer(text, True, citations, query, language, support)
+
+
+def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:
+    """The answer in small pieces, for streaming; concatenated they give ``text`` back."""
+    words = re.findall(r"\S+\s*", text)
+    for i in range(0, len(words), words_per_piece):
+        yield "".join(words[i : i + words_per_piece])
+
+
+def extractive_events(result: Answer) -> Iterator[tuple[str, object]]:
+    """A turn as events: ("citations", answer so far), ("delta", piece)..., ("done", answer)."""
+    yield "citations", result
+    for piece in answer_pieces(result.text):
+        yield "delta", piece
+    yield "done", result
 
 
 def _wrong_answer_type(candidate: Candidate, question: str) -> bool:

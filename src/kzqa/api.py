@@ -19,9 +19,10 @@ from fastapi.staticfiles import StaticFiles
 
 from kzqa import __version__
 from kzqa.answer import Message
-from kzqa.chat import Service, chat_events, chat_turn, passage
+from kzqa.chat import Service, begin_turn, chat_events, chat_turn, passage
 from kzqa.embed import load_embedder
 from kzqa.errors import PROBLEM, ApiError, BodyLimit, install_error_handlers
+from kzqa.generate import LLMClient
 from kzqa.index import load_index
 from kzqa.openai_api import router as openai_router
 from kzqa.retrieve import Filters, Retriever
@@ -53,7 +54,11 @@ def load_service(settings: Settings) -> Service:
     embedder = load_embedder(settings.model, settings.threads)
     index = load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
                        settings.chunk_overlap)
-    return Service(settings, Retriever(index, embedder), Store(settings.database))
+    llm = None
+    if settings.llm_base_url:
+        llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout,
+                        settings.llm_max_tokens)
+    return Service(settings, Retriever(index, embedder), Store(settings.database), llm)
 
 
 def get_service(request: Request) -> Service:
@@ -137,8 +142,10 @@ def add_api_routes(app: FastAPI) -> None:
         """Answer the last question of a conversation, with citations; saves the turn."""
         messages = _messages(body, svc.settings)
         filters = body.filters.to_filters() if body.filters else None
-        response = chat_turn(svc, messages, body.conversation_id, filters)
-        return EventSourceResponse(chat_events(response)) if body.stream else response
+        turn = begin_turn(svc, messages, body.conversation_id)  # an unknown id is a 404 before any stream
+        if body.stream:
+            return EventSourceResponse(chat_events(svc, turn, filters))
+        return chat_turn(svc, turn, filters)
 
     @app.get("/api/search", response_model=SearchResponse, responses=problems(422))
     def search(svc: ServiceDep, q: Annotated[str, Query(min_length=1, max_length=1000, pattern=NOT_BLANK)],

@@ -2,8 +2,13 @@
 
 Streaming (Server-Sent Events) sends, in order:
   event ``citations``  {"citations", "query", "answered", "conversation_id", "message_id"}
-  event ``delta``      {"text": "..."}: the answer in pieces, in order (concatenated: the answer)
+  event ``delta``      {"text": "..."}: the answer in pieces, in order, as it is written
   event ``done``       the whole response, exactly the JSON a non-streamed call returns
+
+An extractive answer's deltas concatenate to the final answer, and its citations are the final
+ones. A generated answer (an LLM is set up) relays the LLM's text as it comes, with markers in the
+numbering of the ``citations`` event (every retrieved passage); ``done`` then carries the checked
+answer, its citations renumbered to those used, and any unsupported sentences.
   event ``error``      a problem (see errors.py) if anything fails once the stream has begun
 """
 
@@ -11,23 +16,22 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi.sse import format_sse_event
 
-from kzqa.answer import Answer, Message, answer
+from kzqa.answer import Answer, Citation, Message, answer, extractive_events
 from kzqa.errors import problem_body
+from kzqa.generate import LLMClient, generation_events
 from kzqa.retrieve import Filters, Hit, Retriever
-from kzqa.schemas import ChatResponse, CitationOut
+from kzqa.schemas import ChatResponse, CitationOut, UnsupportedOut
 from kzqa.settings import Settings
 from kzqa.store import Store
 
 log = logging.getLogger("kzqa")
-PIECE = re.compile(r"\S+\s*")
-WORDS_PER_PIECE = 3
+CITATIONS_EVENT = {"citations", "query", "answered", "conversation_id", "message_id"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Service:
     settings: Settings
     retriever: Retriever
     store: Store
+    llm: LLMClient | None = None  # set when KZQA_LLM_BASE_URL is
 
 
 def passage_link(hit: Hit) -> str:
@@ -50,52 +55,82 @@ def passage(hit: Hit) -> dict:
             "text": chunk.text, "start": chunk.start, "end": chunk.end, "score": round(hit.score, 4)}
 
 
+def citation_out(citation: Citation) -> CitationOut:
+    return CitationOut(n=citation.n, **passage(citation.hit))
+
+
 def chat_response(result: Answer, conversation_id: str | None = None, message_id: str | None = None) -> ChatResponse:
-    citations = [CitationOut(n=c.n, **passage(c.hit)) for c in result.citations]
-    return ChatResponse(answer=result.text, answered=result.answered, citations=citations, query=result.query,
-                        conversation_id=conversation_id, message_id=message_id)
+    unsupported = [UnsupportedOut(index=u.index, sentence=u.sentence, reason=u.reason) for u in result.unsupported]
+    return ChatResponse(answer=result.text, answered=result.answered, query=result.query,
+                        citations=[citation_out(c) for c in result.citations], generated=result.generated,
+                        unsupported=unsupported, note=result.note, conversation_id=conversation_id,
+                        message_id=message_id)
+
+
+def turn_events(service: Service, messages: list[Message], filters: Filters | None,
+                stream: bool = False) -> Iterator[tuple[str, object]]:
+    """("citations", Answer so far), ("delta", text)..., ("done", Answer); generated when an LLM is set up."""
+    if service.llm is None:
+        yield from extractive_events(answer(messages, service.retriever, service.settings, filters))
+    else:
+        yield from generation_events(messages, service.retriever, service.settings, service.llm, filters, stream)
+
+
+def final_answer(events: Iterator[tuple[str, object]]) -> Answer:
+    for kind, value in events:
+        if kind == "done":
+            assert isinstance(value, Answer)
+            return value
+    raise RuntimeError("the turn ended without an answer")
 
 
 def ask(service: Service, messages: list[Message], filters: Filters | None = None) -> ChatResponse:
     """Answer a conversation in-process, saving nothing."""
-    return chat_response(answer(messages, service.retriever, service.settings, filters))
+    return chat_response(final_answer(turn_events(service, messages, filters)))
 
 
-def chat_turn(service: Service, messages: list[Message], conversation_id: str | None,
-              filters: Filters | None) -> ChatResponse:
-    """Answer the last user message and save the turn: in the given conversation (whose stored
-    history then replaces the request's) or in a new one."""
+@dataclass(frozen=True)
+class Turn:
+    messages: list[Message]  # the whole conversation, ending with the question
+    question: str
+    conversation_id: str
+    message_id: str  # the answer's, chosen up front so that a stream can name it first
+
+
+def begin_turn(service: Service, messages: list[Message], conversation_id: str | None) -> Turn:
+    """The conversation to answer: the stored one (its history replaces the request's) or a new one."""
     question = messages[-1].content
     if conversation_id is not None:
         history = [Message(role, content) for role, content in service.store.history(conversation_id)]
-        messages = [*history, messages[-1]]
-    else:
-        conversation_id = service.store.create(question)
-    result = answer(messages, service.retriever, service.settings, filters)
-    message_id = uuid.uuid4().hex
-    response = chat_response(result, conversation_id, message_id)
-    service.store.add_turn(conversation_id, question, message_id, response.model_dump(mode="json"))
+        return Turn([*history, messages[-1]], question, conversation_id, uuid.uuid4().hex)
+    return Turn(messages, question, service.store.create(question), uuid.uuid4().hex)
+
+
+def finish_turn(service: Service, turn: Turn, result: Answer) -> ChatResponse:
+    response = chat_response(result, turn.conversation_id, turn.message_id)
+    service.store.add_turn(turn.conversation_id, turn.question, turn.message_id, response.model_dump(mode="json"))
     return response
 
 
-def answer_pieces(text: str) -> Iterator[str]:
-    words = PIECE.findall(text)
-    for i in range(0, len(words), WORDS_PER_PIECE):
-        yield "".join(words[i : i + WORDS_PER_PIECE])
+def chat_turn(service: Service, turn: Turn, filters: Filters | None) -> ChatResponse:
+    return finish_turn(service, turn, final_answer(turn_events(service, turn.messages, filters)))
 
 
 def sse(event: str, data: object) -> bytes:
     return format_sse_event(data_str=json.dumps(data, ensure_ascii=False), event=event)
 
 
-def chat_events(response: ChatResponse) -> Iterator[bytes]:
+def chat_events(service: Service, turn: Turn, filters: Filters | None) -> Iterator[bytes]:
+    """The SSE stream of one turn (see the module's docstring); the turn is saved when done."""
     try:
-        body = response.model_dump(mode="json")
-        yield sse("citations", {key: body[key] for key in
-                                ("citations", "query", "answered", "conversation_id", "message_id")})
-        for piece in answer_pieces(response.answer):
-            yield sse("delta", {"text": piece})
-        yield sse("done", body)
+        for kind, value in turn_events(service, turn.messages, filters, stream=True):
+            if kind == "citations":
+                so_far = chat_response(value, turn.conversation_id, turn.message_id)  # type: ignore[arg-type]
+                yield sse("citations", so_far.model_dump(mode="json", include=CITATIONS_EVENT))
+            elif kind == "delta":
+                yield sse("delta", {"text": value})
+            else:
+                yield sse("done", finish_turn(service, turn, value).model_dump(mode="json"))  # type: ignore[arg-type]
     except Exception:  # the stream has begun: end it with an error event, never a cut connection
         log.exception("streaming the answer failed")
         yield sse("error", problem_body(500, "stream_failed", "The answer could not be streamed to the end."))

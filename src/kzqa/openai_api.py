@@ -10,6 +10,7 @@ rejected with 400, as OpenAI's API rejects what it does not support. Nothing is 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -21,14 +22,15 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from kzqa.answer import Message
-from kzqa.chat import Service, answer_pieces, ask
+from kzqa.chat import Service, ask, chat_response, turn_events
 from kzqa.errors import PROBLEM, ApiError
 from kzqa.schemas import NOT_BLANK as BLANK_PATTERN
-from kzqa.schemas import ChatResponse, CitationOut, sse_schema
+from kzqa.schemas import CitationOut, UnsupportedOut, sse_schema
 
 NOT_BLANK = re.compile(BLANK_PATTERN)
 
 MODEL = "kzqa"
+log = logging.getLogger("kzqa")
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
 
 
@@ -104,6 +106,9 @@ class ChatCompletion(BaseModel):
     citations: list[CitationOut] = Field(description="The passages the answer's [n] markers point at.")
     answered: bool
     query: str
+    generated: bool = False
+    unsupported: list[UnsupportedOut] = Field(default_factory=list)
+    note: str | None = None
 
 
 class ModelCard(BaseModel):
@@ -137,8 +142,10 @@ def _usage(messages: list[Message], answer: str) -> Usage:
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
 
 
-def _chunks(reply: ChatResponse, completion_id: str, created: int, usage: Usage | None) -> Iterator[bytes]:
-    """The stream: a role chunk, the answer in pieces, a last chunk with the citations, [DONE]."""
+def _chunks(svc: Service, messages: list[Message], completion_id: str, created: int,
+            include_usage: bool) -> Iterator[bytes]:
+    """The stream: a role chunk, the answer as it is written, a last chunk with the (checked) answer's
+    citations, then [DONE]. An error midway ends the stream with an error chunk, never a cut."""
 
     def chunk(choices: list[dict], **extra: Any) -> bytes:
         body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL,
@@ -148,13 +155,23 @@ def _chunks(reply: ChatResponse, completion_id: str, created: int, usage: Usage 
     def delta(content: dict, finish: str | None = None) -> list[dict]:
         return [{"index": 0, "delta": content, "finish_reason": finish, "logprobs": None}]
 
-    yield chunk(delta({"role": "assistant", "content": ""}))
-    for piece in answer_pieces(reply.answer):
-        yield chunk(delta({"content": piece}))
-    citations = [c.model_dump(mode="json") for c in reply.citations]
-    yield chunk(delta({}, "stop"), citations=citations, answered=reply.answered, query=reply.query)
-    if usage is not None:  # stream_options.include_usage: one more chunk, with no choices
-        yield chunk([], usage=usage.model_dump())
+    try:
+        yield chunk(delta({"role": "assistant", "content": ""}))
+        for kind, value in turn_events(svc, messages, None, stream=True):
+            if kind == "delta":
+                yield chunk(delta({"content": value}))
+            elif kind == "done":
+                reply = chat_response(value)  # type: ignore[arg-type]
+                extra = reply.model_dump(mode="json", include={"citations", "answered", "query", "generated",
+                                                               "unsupported", "note"})
+                yield chunk(delta({}, "stop"), answer=reply.answer, **extra)
+                if include_usage:  # stream_options.include_usage: one more chunk, with no choices
+                    yield chunk([], usage=_usage(messages, reply.answer).model_dump())
+    except Exception:
+        log.exception("streaming the completion failed")
+        yield format_sse_event(data_str=json.dumps({"error": {
+            "message": "The answer could not be streamed to the end.", "type": "server_error",
+            "code": "stream_failed", "param": None}}))
     yield b"data: [DONE]\n\n"
 
 
@@ -168,14 +185,15 @@ ERRORS = {status: {"description": "A problem with an OpenAI-style `error` member
                           "`citations`, then `data: [DONE]`."), **ERRORS})
 def chat_completions(body: ChatCompletionRequest, svc: Annotated[Service, Depends(_service)]) -> Any:
     messages = _conversation(body, svc.settings.max_question_chars)
-    reply = ask(svc, messages)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-    usage = _usage(messages, reply.answer)
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return EventSourceResponse(_chunks(reply, completion_id, created, usage if include_usage else None))
+        return EventSourceResponse(_chunks(svc, messages, completion_id, created, include_usage))
+    reply = ask(svc, messages)
     return ChatCompletion(id=completion_id, created=created, choices=[Choice(message=AssistantMessage(
-        content=reply.answer))], usage=usage, citations=reply.citations, answered=reply.answered, query=reply.query)
+        content=reply.answer))], usage=_usage(messages, reply.answer), citations=reply.citations,
+        answered=reply.answered, query=reply.query, generated=reply.generated, unsupported=reply.unsupported,
+        note=reply.note)
 
 
 @router.get("/models", response_model=ModelList)

@@ -83,11 +83,21 @@ class CitationOut(Passage):
     n: int = Field(description="The marker [n] in the answer that points here.")
 
 
+class UnsupportedOut(BaseModel):
+    index: int = Field(description="Position of the sentence in the answer, from 0.")
+    sentence: str
+    reason: str
+
+
 class ChatResponse(BaseModel):
     answer: str
     answered: bool = Field(description="False when the documents do not hold the answer.")
     citations: list[CitationOut] = Field(description="The passages the answer quotes; with a refusal, the closest.")
     query: str = Field(description="The search that was actually run.")
+    generated: bool = Field(False, description="Written by the configured LLM (checked), not quoted.")
+    unsupported: list[UnsupportedOut] = Field(
+        default_factory=list, description="Generated sentences the cited passages do not support.")
+    note: str | None = Field(None, description="For the reader, e.g. that generation was unavailable.")
     conversation_id: str | None = None
     message_id: str | None = Field(None, description="This answer's id, for POST /api/feedback.")
 

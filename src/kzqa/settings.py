@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Folder for kzqa's own data (the conversation database).")
     database_path: Path | None = Field(None, description="SQLite file of saved conversations "
                                        "(default: <data_dir>/kzqa.sqlite3).")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible server for generated answers, e.g. "
+                                     "http://127.0.0.1:8080/v1; unset: extractive answers only.")
+    llm_model: str = Field("default", description="Model name sent to the LLM server.")
+    llm_api_key: str | None = Field(None, description="Bearer key for the LLM server, if it needs one.")
+    llm_timeout: float = Field(20.0, gt=0, description="Seconds to wait for the LLM before falling back.")
+    llm_max_tokens: int = Field(300, ge=16, description="Longest generated answer, in tokens.")
+    llm_drop_unsupported: bool = Field(False, description="Drop generated sentences the passages do not "
+                                       "support (default: keep them, marked as unsupported).")
     host: str = Field("127.0.0.1", description="Address `kzqa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `kzqa serve` listens on.")
 
