@@ -1,14 +1,18 @@
-"""A reader asks in the browser, sees the cited answer, and follows a source to the highlighted passage.
+"""A reader uses the chat in a real browser: asks, hovers and follows citations, asks a follow-up,
+meets a refusal, reloads a conversation, rates and copies an answer, browses the corpus, on a
+desktop and at 360 px.
 
 Runs Debian's Chromium through Playwright against a live `kzqa serve`; skipped (with the reason)
-where Chromium is not installed.
+where Chromium is not installed. Screenshots of each main state go to test-artifacts/.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import ROOT
@@ -17,6 +21,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT = 30_000
+FACT = "Which Telegram channel reported Masimov's Hungarian citizenship?"
+MANY_SOURCES = "What did the sources say about the election?"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -25,33 +32,340 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chro
 def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
+    ARTIFACTS.mkdir(exist_ok=True)
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS,
-                                                        headless=True)
+                                                        headless=True, viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(TIMEOUT)
         yield context
         context.close()
 
 
-def test_ask_in_the_page_and_open_the_cited_passage(browser, live_server):
-    ARTIFACTS.mkdir(exist_ok=True)
+@pytest.fixture
+def page(browser):
     page = browser.new_page()
-    page.goto(live_server + "/")
-    page.fill("#question", "Which Telegram channel reported Masimov's Hungarian citizenship?")
-    page.keyboard.press("Enter")
-    answer = page.locator(".answer").last
-    answer.locator("sup.cite a").first.wait_for(timeout=30_000)
-    assert "Solovey" in answer.locator(".answer-text").inner_text()
-    assert answer.locator("ol.sources li").count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    page.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
 
-    answer.locator("sup.cite a").first.click()
+
+def shot(page, name: str, full_page: bool = False) -> None:
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+def ask(page, question: str):
+    """Type a question, press Enter, wait for the finished answer; returns its locator."""
+    before = page.locator("article.answer").count()
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    answer = page.locator("article.answer").nth(before)
+    answer.locator(".answer-actions").wait_for()
+    return answer
+
+
+def conversation_id(page) -> str:
+    path = page.evaluate("location.pathname")
+    assert path.startswith("/c/"), path
+    return path.removeprefix("/c/")
+
+
+def no_horizontal_scroll(page) -> None:
+    width, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width <= client, f"the page scrolls sideways: {width}px of content in {client}px"
+
+
+def test_ask_see_the_answer_stream_in_hover_a_citation_and_open_the_passage(page, live_server):
+    page.goto(live_server + "/")
+    # While it works the page says so: hold the request back to look at that state.
+    held = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    page.fill("#question", FACT)
+    page.press("#question", "Shift+Enter")  # a new line, nothing sent
+    assert page.input_value("#question") == FACT + "\n"
+    page.press("#question", "Enter")
+    page.wait_for_function("document.querySelector('#status').classList.contains('working')")
+    assert page.locator("#send").is_disabled() and page.locator("#ask").get_attribute("aria-busy") is not None
+    assert page.locator(".message.user .user-text").inner_text() == FACT
+    shot(page, "chat-working.png")
+    page.wait_for_timeout(100)
+    assert len(held) == 1 and json.loads(held[0].request.post_data)["stream"] is True
+    held[0].continue_()
+    page.unroute("**/api/chat")
+
+    answer = page.locator("article.answer").first
+    answer.locator(".answer-actions").wait_for()
+    assert not page.locator("#send").is_disabled() and page.locator("#status").inner_text() == ""
+    assert "Solovey" in answer.locator(".answer-text").inner_text()
+    assert answer.locator("ol.source-list li").count() >= 1
+    assert page.input_value("#question") == ""
+    cid = conversation_id(page)  # the new conversation got its own address
+    assert page.locator(f'#history-list a[data-id="{cid}"][aria-current="page"]').count() == 1
+    shot(page, "chat-answer.png", full_page=True)
+
+    # Hover a marker: the card quotes the passage with the cited sentence emphasised.
+    marker = answer.locator("sup.cite a").first
+    line = answer.locator(".answer-line").first.inner_text()
+    quoted = line.split(": ", 1)[1].rsplit("[", 1)[0].strip()
+    marker.hover()
+    card = page.locator("#cite-card")
+    card.wait_for(state="visible")
+    saved = httpx.get(f"{live_server}/api/conversations/{cid}").json()["messages"][1]["response"]["citations"][0]
+    assert card.locator("mark.cited").inner_text().strip() == quoted
+    assert quoted in saved["text"]
+    text = card.inner_text()
+    assert saved["outlet"] in text and saved["author"] in text and "Nov 2022" in text
+    assert marker.get_attribute("aria-describedby") == "cite-card"
+    shot(page, "citation-card.png")
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+
+    # Click it: the document opens with the passage highlighted, in view, and the original URL beside it.
+    marker.click()
     page.wait_for_url("**/documents/**")
     mark = page.locator("mark#passage")
-    mark.wait_for(timeout=10_000)
-    assert "Nursultansky Solovey" in page.locator("mark.passage").all_inner_texts()[0] + " ".join(
-        page.locator("mark.passage").all_inner_texts())
-    assert mark.is_visible() and mark.bounding_box()["y"] < page.viewport_size["height"]
+    mark.wait_for()
+    assert "Nursultansky Solovey" in " ".join(page.locator("mark.passage").all_inner_texts())
+    box = mark.bounding_box()
+    assert box and 0 <= box["y"] < page.viewport_size["height"]
     assert page.locator("#doc-url").get_attribute("href").startswith("https://journal-neo.org/")
-    page.screenshot(path=str(ARTIFACTS / "document-passage.png"))
-    page.close()
+    assert page.locator("#doc-url").is_visible()
+    shot(page, "document-passage.png")
+    page.locator("#back-to-chat").click()  # and back to the conversation, whole
+    page.wait_for_url(f"**/c/{cid}")
+    page.locator("article.answer .answer-actions").wait_for()
+
+
+def test_keyboard_alone_reaches_the_question_the_card_and_the_passage(page, live_server):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "question"
+    page.keyboard.type(MANY_SOURCES)
+    page.keyboard.press("Enter")
+    page.locator("article.answer .answer-actions").wait_for()
+    for _ in range(30):  # back from the question box into the answer, to its last marker
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.classList.contains('cite-link')"):
+            break
+    else:
+        pytest.fail("Shift+Tab never reached a citation marker")
+    page.locator("#cite-card").wait_for(state="visible")  # focus shows the card, as hover does
+    assert page.locator("#cite-card mark.cited").count() == 1
+    page.keyboard.press("Escape")
+    page.locator("#cite-card").wait_for(state="hidden")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/documents/**")
+    page.locator("mark#passage").wait_for()
+    assert page.evaluate("document.activeElement.id") == "passage"
+
+
+def test_follow_up_reload_and_the_conversation_list(page, live_server, browser):
+    page.goto(live_server + "/")
+    first = ask(page, "What did New Eastern Outlook say about foreign companies moving to Kazakhstan?")
+    cid = conversation_id(page)
+    second = ask(page, "How many of them have already registered?")
+    assert conversation_id(page) == cid  # a follow-up stays in the conversation
+    assert "50" in second.locator(".answer-text").inner_text()
+    shot(page, "chat-follow-up.png", full_page=True)
+    first_text = first.locator(".answer-text").inner_text()
+
+    page.reload()  # the conversation comes back whole
+    page.locator("article.answer").nth(1).locator(".answer-actions").wait_for()
+    assert page.locator(".message.user .user-text").all_inner_texts() == [
+        "What did New Eastern Outlook say about foreign companies moving to Kazakhstan?",
+        "How many of them have already registered?"]
+    assert page.locator("article.answer .answer-text").first.inner_text() == first_text
+    assert page.locator("article.answer sup.cite a").count() >= 2
+    page.locator("article.answer sup.cite a").first.hover()
+    page.locator("#cite-card mark.cited").wait_for()
+    shot(page, "conversation-reloaded.png", full_page=True)
+
+    later = browser.new_page()  # opening the URL later, in another tab
+    later.goto(f"{live_server}/c/{cid}")
+    later.locator("article.answer").nth(1).locator(".answer-actions").wait_for()
+    assert later.locator(".message.user").count() == 2
+    assert later.title().startswith("What did New Eastern Outlook say")
+    later.close()
+
+    # A new chat, then back to the old one from the side list, then delete it there.
+    page.click("#new-chat")
+    assert page.evaluate("location.pathname") == "/" and page.locator(".message").count() == 0
+    page.locator(f'#history-list a[data-id="{cid}"]').click()
+    page.wait_for_url(f"**/c/{cid}")
+    page.locator("article.answer").nth(1).locator(".answer-actions").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f'#history-list button.conv-delete[data-id="{cid}"]').click()
+    page.wait_for_url(live_server + "/")
+    page.locator(f'#history-list li[data-id="{cid}"]').wait_for(state="detached")
+    assert httpx.get(f"{live_server}/api/conversations/{cid}").status_code == 404
+    page.goto(f"{live_server}/c/{cid}")  # a deleted conversation's address says so
+    page.locator("#status.error").wait_for()
+    assert "does not exist" in page.locator("#status").inner_text()
+
+
+def test_a_refusal_shows_the_message_and_the_closest_passages(page, live_server):
+    page.goto(live_server + "/")
+    answer = ask(page, "What is the capital of France?")
+    assert "refusal" in answer.get_attribute("class")
+    assert answer.locator(".answer-text").inner_text().startswith("The documents do not answer this question.")
+    assert answer.locator(".sources-label").inner_text().lower() == "closest passages"
+    links = answer.locator("a.source-link")
+    assert links.count() >= 1 and answer.locator(".source-excerpt").count() == links.count()
+    for i in range(links.count()):
+        assert "/documents/" in links.nth(i).get_attribute("href") and "#passage" in links.nth(i).get_attribute("href")
+    links.first.hover()  # linked the same way: hover shows the card, click opens the passage
+    page.locator("#cite-card").wait_for(state="visible")
+    shot(page, "chat-refusal.png", full_page=True)
+    page.keyboard.press("Escape")
+    links.first.click()
+    page.wait_for_url("**/documents/**")
+    page.locator("mark#passage").wait_for()
+
+    page.goto(live_server + "/")  # the message comes in the question's language
+    answer = ask(page, "Какая погода будет завтра в Париже?")
+    assert answer.locator(".answer-text").inner_text().startswith("В документах нет ответа")
+
+
+def test_feedback_is_sent_and_read_back(page, live_server):
+    page.goto(live_server + "/")
+    answer = ask(page, "Who is Yury Solozobov?")
+    cid = conversation_id(page)
+    answer.locator("button.thumb-down").click()
+    form = answer.locator("form.feedback-form")
+    form.wait_for()
+    form.get_by_label("The evidence is wrong").check()
+    form.get_by_label("Comment (optional)").fill("The passage is about <b>logistics</b>, not the man.")
+    shot(page, "feedback-form.png")
+    form.get_by_role("button", name="Send feedback").click()
+    answer.locator(".action-status", has_text="feedback was sent").wait_for()
+    assert answer.locator("button.thumb-down").get_attribute("aria-pressed") == "true"
+    shot(page, "feedback-sent.png")
+
+    saved = httpx.get(f"{live_server}/api/conversations/{cid}").json()
+    feedback = saved["messages"][1]["feedback"]
+    assert [(f["rating"], f["reason"], f["comment"]) for f in feedback] == [
+        ("down", "evidence_wrong", "The passage is about <b>logistics</b>, not the man.")]
+
+    answer.locator("button.thumb-up").click()  # a thumbs up, comment only
+    form.get_by_label("Comment (optional)").fill("Actually fine.")
+    form.get_by_label("Comment (optional)").press("Enter")  # Enter in a textarea is a new line...
+    form.get_by_role("button", name="Send feedback").click()  # ...the button sends
+    answer.locator(".action-status", has_text="feedback was sent").wait_for()
+    feedback = httpx.get(f"{live_server}/api/conversations/{cid}").json()["messages"][1]["feedback"]
+    assert [(f["rating"], f["reason"], f["comment"]) for f in feedback][-1] == ("up", None, "Actually fine.")
+
+    page.reload()  # a saved conversation shows the rating given
+    page.locator("article.answer .answer-actions").wait_for()
+    assert page.locator("article.answer button.thumb-up").get_attribute("aria-pressed") == "true"
+
+
+def test_copy_an_answer_as_markdown_with_its_sources_as_links(page, live_server, browser):
+    browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page.goto(live_server + "/")
+    answer = ask(page, MANY_SOURCES)
+    answer.locator("button.copy-answer").click()
+    answer.locator(".action-status", has_text="Copied").wait_for()
+    markdown = page.evaluate("navigator.clipboard.readText()")
+    assert "According to New Eastern Outlook" in markdown and "**Sources**" in markdown
+    assert "[\\[1\\]][1]" in markdown and "[\\[2\\]][2]" in markdown  # the markers are links...
+    assert f"[1]: <{live_server}/documents/" in markdown and f"[2]: <{live_server}/documents/" in markdown
+    assert "([original](<https://journal-neo.org/" in markdown  # ...and so is each original article
+    (ARTIFACTS / "copied-answer.md").write_text(markdown)
+
+
+def test_errors_are_readable_and_the_question_is_kept(page, live_server):
+    page.goto(live_server + "/")
+    too_long = "Who won the election? " * 60
+    page.fill("#question", too_long)
+    page.press("#question", "Enter")
+    alert = page.locator("#status.error[role=alert]")
+    alert.wait_for()
+    assert "at most 1000 characters" in alert.inner_text()
+    assert page.input_value("#question") == too_long.strip()
+    assert page.locator(".message").count() == 0 and not page.locator("#send").is_disabled()
+    shot(page, "chat-error.png")
+
+    # An error event in the middle of the stream, then the server unreachable.
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=(
+        'event: citations\ndata: {"citations": [], "query": "q", "answered": true}\n\n'
+        'event: delta\ndata: {"text": "According to "}\n\n'
+        'event: error\ndata: {"type": "about:blank", "title": "Internal Server Error", "status": 500, '
+        '"detail": "The answer could not be streamed to the end.", "code": "stream_failed"}\n\n')))
+    page.fill("#question", "Who won?")
+    page.press("#question", "Enter")
+    page.locator("#status.error", has_text="could not be streamed").wait_for()
+    assert page.input_value("#question") == "Who won?" and page.locator("article.answer").count() == 0
+    page.unroute("**/api/chat")
+    page.route("**/api/chat", lambda route: route.abort())
+    page.press("#question", "Enter")
+    page.locator("#status.error", has_text="Could not reach the server").wait_for()
+    assert page.input_value("#question") == "Who won?"
+
+
+def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):
+    documents = httpx.get(f"{live_server}/api/documents").json()["documents"]
+    page.goto(live_server + "/documents")
+    items = page.locator("#doc-list li.doc")
+    items.first.wait_for()
+    assert items.count() == len(documents)
+    for doc in documents:
+        item = page.locator(f'#doc-list li[data-doc-id="{doc["doc_id"]}"]')
+        text = item.inner_text()
+        assert doc["title"] in text and doc["outlet"] in text
+        if doc["author"]:
+            assert doc["author"] in text
+        if doc["url"]:
+            assert item.locator("a.original").get_attribute("href") == doc["url"]
+    shot(page, "documents-list.png", full_page=True)
+    items.first.locator("h2 a").click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator("#doc-title").inner_text() == documents[0]["title"]
+    assert len(page.locator("#doc-text").inner_text()) > 500
+
+
+def test_360px_wide_has_no_horizontal_scroll(page, live_server):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server + "/")
+    answer = ask(page, MANY_SOURCES)
+    no_horizontal_scroll(page)
+    shot(page, "mobile-360-chat.png")
+    answer.locator("sup.cite a").last.hover()
+    card = page.locator("#cite-card")
+    card.wait_for(state="visible")
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    no_horizontal_scroll(page)
+    shot(page, "mobile-360-card.png")
+    page.keyboard.press("Escape")
+    page.click("#toggle-history")  # the conversation list folds away on a phone
+    page.locator("#sidebar #history-list").wait_for(state="visible")
+    no_horizontal_scroll(page)
+    shot(page, "mobile-360-conversations.png")
+    page.click("#toggle-history")
+    answer.locator("sup.cite a").first.click()
+    page.locator("mark#passage").wait_for()
+    no_horizontal_scroll(page)
+    shot(page, "mobile-360-document.png")
+    page.goto(live_server + "/documents")
+    page.locator("#doc-list li").first.wait_for()
+    no_horizontal_scroll(page)
+
+
+def test_labels_for_screen_readers_and_dark_mode(page, live_server):
+    page.emulate_media(color_scheme="dark")
+    page.goto(live_server + "/")
+    ask(page, "What share of the vote did Tokayev win?")
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('a, button, textarea, input')]
+        .filter((e) => e.offsetParent !== null || e.closest('#ask'))
+        .filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim() || e.labels?.length || e.title))
+        .map((e) => e.outerHTML.slice(0, 80))""")
+    assert unnamed == []
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(22, 23, 26)"  # the dark palette follows the system
+    shot(page, "chat-dark.png", full_page=True)
+    page.emulate_media(color_scheme="light")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 251, 249)"

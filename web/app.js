@@ -1,128 +1,195 @@
-import { el, link, dateNode, fetchJSON } from "/static/common.js";
+// The chat page: ask (streamed answers), follow-ups, conversations at /c/<id>, the side list.
+import { fetchJSON } from "/static/common.js";
+import { streamChat } from "/static/sse.js";
+import { appendDelta, citationFor, createAnswer, createQuestion, updateAnswer } from "/static/answer.js";
+import { answerActions } from "/static/actions.js";
+import { hideCard, installCards } from "/static/card.js";
+import { closeSidebarOnNarrow, installSidebar, refreshSidebar, setActive } from "/static/sidebar.js";
 
-const form = document.getElementById("ask");
-const question = document.getElementById("question");
-const send = document.getElementById("send");
-const newChat = document.getElementById("new-chat");
-const messagesBox = document.getElementById("messages");
-const statusBox = document.getElementById("status");
-const intro = document.getElementById("intro");
+const $ = (id) => document.getElementById(id);
+const form = $("ask");
+const question = $("question");
+const send = $("send");
+const messages = $("messages");
+const statusBox = $("status");
+const intro = $("intro");
+const TITLE = document.title;
+const CONVERSATION_PATH = /^\/c\/([^/]+)\/?$/;
 
-let history = []; // [{role, content}] sent with every question
-let generation = 0; // bumped by "New chat" so late replies are dropped
-let busy = false;
+const state = { conversationId: null, controller: null };
 
 function setStatus(text, kind = "") {
+  if (statusBox.textContent === text && statusBox.className === kind) return;
   statusBox.textContent = text;
   statusBox.className = kind;
   statusBox.setAttribute("role", kind === "error" ? "alert" : "status");
 }
 
-function snippet(text, max = 160) {
-  const flat = String(text || "").replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+function announce(text) {
+  $("announcer").textContent = "";
+  setTimeout(() => { $("announcer").textContent = text; }, 50);
 }
 
-/** One superscript citation link, or the literal marker if `n` is unknown. */
-function citeNode(n, byN) {
-  const c = byN.get(n);
-  if (!c) return document.createTextNode(`[${n}]`);
-  const a = link(c.link, `[${n}]`, {
-    title: `${c.outlet || "Source"}: “${snippet(c.text)}”`,
-    "aria-label": `Source ${n}: ${c.outlet || ""} — ${c.title || ""}`,
-  });
-  return el("sup", { class: "cite" }, a);
+function setBusy(busy) {
+  send.disabled = busy;
+  form.toggleAttribute("aria-busy", busy);
+  messages.toggleAttribute("aria-busy", busy);
+  document.body.classList.toggle("busy", busy);
 }
 
-/** Answer text -> paragraphs with [n] / [n, m] markers turned into links. */
-function renderAnswerText(answer, citations) {
-  const byN = new Map(citations.map((c) => [Number(c.n), c]));
-  const box = el("div", { class: "answer-text" });
-  for (const para of String(answer || "").split(/\n{2,}/)) {
-    if (!para.trim()) continue;
-    const p = el("p");
-    let last = 0;
-    for (const m of para.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)) {
-      p.append(para.slice(last, m.index));
-      for (const n of m[1].split(",")) p.append(citeNode(Number(n.trim()), byN));
-      last = m.index + m[0].length;
-    }
-    p.append(para.slice(last));
-    box.append(p);
-  }
-  return box;
+/** Stop whatever is in flight (a streamed answer or a conversation being loaded). */
+function abortPending() {
+  if (state.controller) state.controller.abort();
+  state.controller = null;
+  setBusy(false);
 }
 
-function renderSources(citations, answered) {
-  const label = answered ? "Sources" : "Closest passages";
-  const labelId = `sources-${Math.random().toString(36).slice(2, 9)}`;
-  const list = el("ol", { class: "sources", "aria-labelledby": labelId });
-  for (const c of citations) {
-    const date = dateNode(c.published);
-    list.append(
-      el("li", { "data-n": c.n },
-        `[${c.n}] `,
-        link(c.link, `${c.outlet || "Unknown outlet"} — ${c.title || "Untitled"}`, { class: "source-link" }),
-        date ? [" (", date, ")"] : null,
-        c.url ? [" · ", link(c.url, "original", { class: "original", rel: "noopener noreferrer", target: "_blank" })] : null,
-      ),
-    );
-  }
-  return [el("h2", { class: "sources-label", id: labelId }, label), list];
+function showConversation(id, title) {
+  state.conversationId = id;
+  setActive(id);
+  document.title = title ? `${title} — kzqa` : TITLE;
 }
 
-function renderAnswer(data) {
-  const answered = data.answered !== false;
-  const citations = Array.isArray(data.citations) ? data.citations : [];
-  const box = el("article", { class: answered ? "message answer" : "message answer refusal" },
-    el("p", { class: "who" }, answered ? "kzqa" : "kzqa — not covered by the documents"),
-    renderAnswerText(data.answer, citations),
-    citations.length ? renderSources(citations, answered) : null,
-  );
-  messagesBox.append(box);
-  return box;
+/** Back to an empty chat ("/"). */
+function resetChat({ push = true } = {}) {
+  abortPending();
+  hideCard();
+  messages.replaceChildren();
+  intro.hidden = false;
+  setStatus("");
+  showConversation(null);
+  if (push && location.pathname !== "/") history.pushState(null, "", "/");
 }
 
-function renderQuestion(text) {
-  const box = el("div", { class: "message user" }, el("p", { class: "who" }, "You"), el("p", { class: "user-text" }, text));
-  messagesBox.append(box);
-  return box;
+function finishAnswer(article, data, feedback = []) {
+  updateAnswer(article, data);
+  article.classList.remove("streaming");
+  article.querySelector(".answer-actions")?.remove();
+  article.append(answerActions(data, feedback));
+}
+
+function plain(text) {
+  return String(text || "").replace(/\s*\[\d+(?:\s*,\s*\d+)*\]/g, "");
 }
 
 async function ask() {
   const text = question.value.trim();
-  if (!text || busy) return;
-  const gen = generation;
-  const outgoing = [...history, { role: "user", content: text }];
-  const bubble = renderQuestion(text);
+  if (!text || state.controller) return;
+  hideCard();
+  const followUp = state.conversationId;
+  const body = { messages: [{ role: "user", content: text }] };
+  if (followUp) body.conversation_id = followUp;
+
+  const bubble = createQuestion(text);
+  messages.append(bubble);
   intro.hidden = true;
-  busy = true;
-  send.disabled = true;
-  form.setAttribute("aria-busy", "true");
-  setStatus("Working…", "working");
+  question.value = "";
+  const controller = new AbortController();
+  state.controller = controller;
+  setBusy(true);
+  setStatus("Searching the documents…", "working");
+  bubble.scrollIntoView({ block: "nearest" });
+
+  let article = null;
   try {
-    const data = await fetchJSON("/api/chat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ messages: outgoing }),
+    const done = await streamChat(body, {
+      signal: controller.signal,
+      on: {
+        citations(data) {
+          article = createAnswer(data);
+          article.classList.add("streaming");
+          messages.append(article);
+          if (!followUp && data.conversation_id) {
+            history.pushState(null, "", `/c/${encodeURIComponent(data.conversation_id)}`);
+            showConversation(data.conversation_id, text);
+          }
+        },
+        delta(data) {
+          if (!article) return;
+          setStatus("Writing the answer…", "working");
+          appendDelta(article, data.text || "");
+        },
+      },
     });
-    if (gen !== generation) return;
-    history = [...outgoing, { role: "assistant", content: String(data.answer || "") }];
-    question.value = "";
+    if (!article) {
+      article = createAnswer(done);
+      messages.append(article);
+    }
+    if (!followUp && done.conversation_id && state.conversationId !== done.conversation_id) {
+      history.pushState(null, "", `/c/${encodeURIComponent(done.conversation_id)}`);
+      showConversation(done.conversation_id, text);
+    }
+    finishAnswer(article, done);
     setStatus("");
-    renderAnswer(data).scrollIntoView({ behavior: "smooth", block: "start" });
+    announce(`Answer: ${plain(done.answer)}`);
+    article.scrollIntoView({ block: "nearest" });
+    refreshSidebar();
   } catch (err) {
-    if (gen !== generation) return;
+    if (err.name === "AbortError") return;
     bubble.remove();
-    setStatus(err.message || "Something went wrong.", "error");
+    article?.remove();
+    if (!messages.children.length) intro.hidden = false;
+    if (!question.value.trim()) question.value = text; // the question is not lost
+    setStatus(err.message || "Something went wrong. Please try again.", "error");
   } finally {
-    if (gen === generation) {
-      busy = false;
-      send.disabled = false;
-      form.removeAttribute("aria-busy");
-      question.focus();
+    if (state.controller === controller) {
+      state.controller = null;
+      setBusy(false);
     }
   }
+}
+
+/** Show a saved conversation whole. */
+async function loadConversation(id) {
+  abortPending();
+  hideCard();
+  messages.replaceChildren();
+  intro.hidden = true;
+  showConversation(id);
+  const controller = new AbortController();
+  state.controller = controller;
+  setBusy(true);
+  setStatus("Loading the conversation…", "working");
+  try {
+    const conv = await fetchJSON(`/api/conversations/${encodeURIComponent(id)}`, { signal: controller.signal });
+    for (const m of conv.messages || []) {
+      if (m.role === "user") {
+        messages.append(createQuestion(m.content));
+      } else {
+        const data = m.response || { answer: m.content, answered: true, citations: [], message_id: m.message_id };
+        const article = createAnswer(data);
+        messages.append(article);
+        finishAnswer(article, data, m.feedback || []);
+      }
+    }
+    showConversation(id, conv.title);
+    setStatus("");
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    resetChat({ push: false });
+    history.replaceState(null, "", "/");
+    setStatus(err.status === 404
+      ? "That conversation does not exist (it may have been deleted). Start a new one below."
+      : `Could not load the conversation: ${err.message}`, "error");
+  } finally {
+    if (state.controller === controller) {
+      state.controller = null;
+      setBusy(false);
+    }
+  }
+}
+
+/** Show what the address says: a conversation at /c/<id>, else a new chat. */
+function route() {
+  const m = CONVERSATION_PATH.exec(location.pathname);
+  let id = null;
+  try {
+    id = m ? decodeURIComponent(m[1]) : null;
+  } catch {
+    id = null;
+  }
+  if (id) loadConversation(id);
+  else resetChat({ push: false });
 }
 
 form.addEventListener("submit", (event) => {
@@ -137,15 +204,25 @@ question.addEventListener("keydown", (event) => {
   }
 });
 
-newChat.addEventListener("click", () => {
-  generation += 1;
-  history = [];
-  busy = false;
-  send.disabled = false;
-  form.removeAttribute("aria-busy");
-  messagesBox.replaceChildren();
-  intro.hidden = false;
-  question.value = "";
-  setStatus("");
+$("new-chat").addEventListener("click", () => {
+  resetChat();
+  closeSidebarOnNarrow();
   question.focus();
 });
+
+window.addEventListener("popstate", route);
+installCards(messages, citationFor);
+installSidebar({
+  open(id) {
+    if (id !== state.conversationId) {
+      history.pushState(null, "", `/c/${encodeURIComponent(id)}`);
+      loadConversation(id);
+    }
+    closeSidebarOnNarrow();
+    question.focus();
+  },
+  deleted(id) {
+    if (id === state.conversationId) resetChat();
+  },
+});
+route();

@@ -1,4 +1,4 @@
-import { el, link, metaLine, fetchJSON } from "/static/common.js";
+import { el, externalLink, metaLine, fetchJSON, hostOf } from "/static/common.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,7 +38,8 @@ function renderText(text, range) {
         mark.id = "passage";
         mark.tabIndex = -1;
       }
-      p.append(text.slice(start, s), mark, text.slice(e, end));
+      const label = first === mark ? [el("span", { class: "sr-only" }, "Cited passage: ")] : [];
+      p.append(text.slice(start, s), ...label, mark, text.slice(e, end));
     } else {
       p.append(body);
     }
@@ -56,15 +57,30 @@ function render(doc) {
     $("doc-subtitle").hidden = false;
   }
   $("doc-meta").append(...metaLine(doc));
+  const links = $("doc-links");
+  const back = chatReferrer();
+  if (back) links.append(el("a", { href: back, id: "back-to-chat" }, "← Back to the conversation"));
   if (doc.url) {
-    $("doc-links").append(link(doc.url, "Original article", { id: "doc-url", rel: "noopener noreferrer", target: "_blank" }));
+    links.append(externalLink(doc.url, `Original article (${hostOf(doc.url)}) ↗`, { id: "doc-url" }));
   }
   const text = String(doc.text || "");
   const mark = renderText(text, passageRange(text.length));
   if (mark) {
-    $("doc-links").append(doc.url ? " · " : "", el("a", { href: "#passage" }, "Jump to cited passage"));
+    links.append(el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage"));
+    links.classList.add("sticky");
+    links.style.top = `${document.querySelector(".site-header").offsetHeight}px`;
     mark.scrollIntoView({ block: "center" });
     mark.focus({ preventScroll: true });
+  }
+}
+
+/** The chat page the reader came from (same site), to go back to it. */
+function chatReferrer() {
+  try {
+    const from = new URL(document.referrer);
+    return from.origin === location.origin && /^\/(c\/[^/]+)?$/.test(from.pathname) ? from.pathname : null;
+  } catch {
+    return null;
   }
 }
 

@@ -130,7 +130,7 @@ def standalone(messages: Sequence[Message], llm: LLMClient) -> str:
 def checked_answer(text: str, hits: list[Hit], query: str, language: str, retriever: Retriever,
                    settings: Settings) -> Answer:
     checked = check(text, hits, retriever, drop_unsupported=settings.llm_drop_unsupported)
-    if checked.kept == 0:
+    if checked.supported == 0:
         raise LLMError("none of the language model's sentences was supported by the passages")
     return Answer(checked.text, True, checked.citations, query, language, generated=True,
                   unsupported=checked.unsupported)

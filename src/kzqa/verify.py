@@ -40,7 +40,7 @@ class Checked:
     text: str  # markers renumbered; unsupported sentences dropped when asked to
     citations: tuple[Citation, ...]
     unsupported: tuple[Unsupported, ...]
-    kept: int  # sentences in ``text``
+    supported: int  # sentences that passed every check
 
 
 def _problem(sentence: str, cited: list[Hit], retriever: Retriever) -> str | None:
@@ -67,7 +67,7 @@ def check(answer_text: str, hits: Sequence[Hit], retriever: Retriever, drop_unsu
     # "... until 2029. [1]" -> "... until 2029 [1]." so that the marker stays with its sentence
     answer_text = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), answer_text)
     numbers: dict[int, int] = {}  # prompt number -> number in the checked answer
-    parts, unsupported = [], []
+    parts, unsupported, supported = [], [], 0
     for index, (start, end) in enumerate(split_sentences(answer_text)):
         raw = answer_text[start:end]
         markers = [int(n) for n in MARKER.findall(raw)]
@@ -80,7 +80,9 @@ def check(answer_text: str, hits: Sequence[Hit], retriever: Retriever, drop_unsu
             unsupported.append(Unsupported(index, sentence, reason))
             if drop_unsupported:
                 continue
+        else:
+            supported += 1
         new = [numbers.setdefault(n, len(numbers) + 1) for n in valid]
         parts.append(sentence + "".join(f" [{n}]" for n in new))
     citations = tuple(Citation(new, hits[old - 1]) for old, new in numbers.items())
-    return Checked(" ".join(parts), citations, tuple(unsupported), len(parts))
+    return Checked(" ".join(parts), citations, tuple(unsupported), supported)

@@ -1,0 +1,119 @@
+"""With an LLM server configured, answers are generated, then checked against the cited passages;
+when the LLM fails, the reader still gets the extractive answer, with a note.
+
+These cases use httpx.MockTransport: a real server cannot be made to give invalid markers, a wrong
+number, a timeout, a 500 or malformed JSON on demand. test_llm_server.py drives a real one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from kzqa.answer import Message
+from kzqa.chat import ask, chat_response, final_answer, turn_events
+from kzqa.generate import LLMClient
+
+QUESTION = [Message("user", "Until what year is Tokayev set to remain in office?")]
+
+
+def llm_replying(content: str | None = None, *, status: int = 200, body: bytes | None = None,
+                 error: Exception | None = None, seen: list | None = None) -> LLMClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(json.loads(request.content))
+        if error is not None:
+            raise error
+        if body is not None:
+            return httpx.Response(status, content=body)
+        return httpx.Response(status, json={"choices": [{"message": {"role": "assistant", "content": content}}]})
+
+    return LLMClient("http://llm.test/v1", "test-model", transport=httpx.MockTransport(handle))
+
+
+def with_llm(service, llm, **settings):
+    return replace(service, llm=llm, settings=service.settings.model_copy(update=settings))
+
+
+def prompt_number_of(service, text: str) -> int:
+    """The [n] of the passage holding ``text`` in the prompt kzqa sends (its retrieval order)."""
+    seen: list = []
+    ask(with_llm(service, llm_replying("x", seen=seen)), QUESTION)
+    system = seen[-1]["messages"][0]["content"]
+    for block in system.split("\n\n["):
+        if text in block:
+            return int(block.lstrip("[").split("]")[0])
+    raise AssertionError(f"{text!r} was not in the prompt")
+
+
+def test_a_faithful_answer_is_kept_and_its_citations_renumbered(service):
+    n = prompt_number_of(service, "remain in office until 2029")
+    reply = ask(with_llm(service, llm_replying(f"According to Nikkei Asia, Tokayev is set to remain in office "
+                                               f"until 2029 [{n}].")), QUESTION)
+    assert reply.generated and reply.unsupported == [] and reply.note is None
+    assert reply.answer == "According to Nikkei Asia, Tokayev is set to remain in office until 2029. [1]"
+    assert [c.n for c in reply.citations] == [1] and "until 2029" in reply.citations[0].text
+
+
+def test_markers_that_point_at_no_passage_are_removed(service):
+    n = prompt_number_of(service, "remain in office until 2029")
+    reply = ask(with_llm(service, llm_replying(f"Tokayev is set to remain in office until 2029 [{n}] [42]. "
+                                               "He likes tea [9].")), QUESTION)
+    assert "[42]" not in reply.answer and "[9]" not in reply.answer
+    assert [(u.index, u.reason) for u in reply.unsupported] == [(1, "it cites no passage")]
+    assert [c.n for c in reply.citations] == [1]
+
+
+def test_a_sentence_whose_number_is_not_in_its_passage_is_marked_unsupported(service):
+    n = prompt_number_of(service, "remain in office until 2029")
+    text = f"Tokayev is set to remain in office until 2029 [{n}]. He is set to remain in office until 2031 [{n}]."
+    reply = ask(with_llm(service, llm_replying(text)), QUESTION)
+    assert reply.generated and "2031" in reply.answer  # kept, but marked
+    assert [(u.index, u.reason) for u in reply.unsupported] == [(1, "the number 2031 is not in the cited passage")]
+
+
+def test_unsupported_sentences_can_be_dropped_by_a_setting(service):
+    n = prompt_number_of(service, "remain in office until 2029")
+    text = f"Tokayev is set to remain in office until 2029 [{n}]. He will stay until 2031 [{n}]."
+    reply = ask(with_llm(service, llm_replying(text), llm_drop_unsupported=True), QUESTION)
+    assert "2031" not in reply.answer and "2029" in reply.answer
+    assert len(reply.unsupported) == 1
+
+
+@pytest.mark.parametrize("llm, reason", [
+    (llm_replying(error=httpx.ReadTimeout("slow")), "did not answer in time"),
+    (llm_replying("boom", status=500), "answered with HTTP 500"),
+    (llm_replying(body=b"{not json"), "not a usable chat completion"),
+    (llm_replying(error=httpx.ConnectError("refused")), "could not be reached"),
+    (llm_replying("The passages say nothing useful."), "none of the language model's sentences was supported"),
+])
+def test_a_failing_llm_gives_the_extractive_answer_with_a_note(service, llm, reason):
+    plain = ask(service, QUESTION)
+    reply = ask(with_llm(service, llm), QUESTION)
+    assert not reply.generated and reason in reply.note
+    assert reply.answer == plain.answer and reply.citations == plain.citations
+
+
+def test_a_refusal_is_not_sent_to_the_llm(service):
+    seen: list = []
+    reply = ask(with_llm(service, llm_replying("anything [1].", seen=seen)),
+                [Message("user", "How do I bake sourdough bread?")])
+    assert not reply.answered and seen == []
+
+
+def test_streaming_relays_the_llm_text_then_the_checked_answer(service):
+    n = prompt_number_of(service, "remain in office until 2029")
+    pieces = ["Tokayev is set ", "to remain in office ", f"until 2029 [{n}]."]
+    stream = b"".join(b"data: " + json.dumps({"choices": [{"delta": {"content": p}}]}).encode() + b"\n\n"
+                      for p in pieces) + b"data: [DONE]\n\n"
+    llm = LLMClient("http://llm.test/v1", "m", transport=httpx.MockTransport(
+        lambda request: httpx.Response(200, content=stream, headers={"content-type": "text/event-stream"})))
+    events = list(turn_events(with_llm(service, llm), QUESTION, None, stream=True))
+    assert [kind for kind, _ in events] == ["citations", "delta", "delta", "delta", "done"]
+    assert [value for kind, value in events if kind == "delta"] == pieces
+    done = chat_response(events[-1][1])
+    assert done.generated and "until 2029" in done.answer and [c.n for c in done.citations] == [1]
+    assert final_answer(iter(events)).text == events[-1][1].text
