@@ -125,11 +125,13 @@ def test_ask_see_the_answer_stream_in_hover_a_citation_and_open_the_passage(page
     # Click it: the document opens with the passage highlighted, in view, and the original URL beside it.
     marker.click()
     page.wait_for_url("**/documents/**")
-    mark = page.locator("mark#passage")
-    mark.wait_for()
-    assert "Nursultansky Solovey" in " ".join(page.locator("mark.passage").all_inner_texts())
-    box = mark.bounding_box()
-    assert box and 0 <= box["y"] < page.viewport_size["height"]
+    page.locator("mark#passage").wait_for()
+    highlighted = " ".join(page.locator("mark.passage").all_inner_texts())
+    assert " ".join(highlighted.split()) == " ".join(saved["text"].split())  # the whole passage...
+    cited = page.locator("mark.cited")
+    assert " ".join(cited.all_inner_texts()).split() == quoted.split()  # ...and the cited sentence in it
+    box = cited.first.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
     assert page.locator("#doc-url").get_attribute("href").startswith("https://journal-neo.org/")
     assert page.locator("#doc-url").is_visible()
     shot(page, "document-passage.png")
@@ -369,3 +371,26 @@ def test_labels_for_screen_readers_and_dark_mode(page, live_server):
     shot(page, "chat-dark.png", full_page=True)
     page.emulate_media(color_scheme="light")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 251, 249)"
+
+
+def test_a_generated_answer_shows_its_unsupported_sentences_and_note(page, live_server):
+    """The reader sees which generated sentences the passages do not support. The stream is played by
+    page.route: a real LLM cannot be made to write an unsupported sentence on demand (the checks
+    themselves are tested in test_generate.py and test_llm_server.py)."""
+    page.goto(live_server + "/")
+    citation = httpx.get(f"{live_server}/api/search", params={"q": "remain in office until 2029", "k": 1}).json()
+    cited = citation["results"][0] | {"n": 1}
+    done = {"answer": "Tokayev is set to remain in office until 2029. [1] He will stay until 2031. [1]",
+            "answered": True, "citations": [cited], "query": "q", "generated": True,
+            "unsupported": [{"index": 1, "sentence": "He will stay until 2031.",
+                             "reason": "the number 2031 is not in the cited passage"}],
+            "note": None, "conversation_id": None, "message_id": None}
+    body = (f"event: citations\ndata: {json.dumps({'citations': [cited], 'query': 'q', 'answered': True})}\n\n"
+            f"event: done\ndata: {json.dumps(done)}\n\n")
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=body))
+    answer = ask(page, "Until when will Tokayev stay?")
+    flagged = answer.locator(".answer-checks .unsupported li")
+    assert flagged.count() == 1
+    text = flagged.inner_text()
+    assert "He will stay until 2031." in text and "2031 is not in the cited passage" in text
+    shot(page, "generated-unsupported.png")

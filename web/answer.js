@@ -1,5 +1,5 @@
 // One answer in the chat: its text with [n] markers as links, its sources, the quoted sentences.
-import { el, link, externalLink, dateNode, hostOf } from "/static/common.js";
+import { el, link, externalLink, dateNode, hostOf, originalUrl, safeHref } from "/static/common.js";
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 const answers = new WeakMap(); // article.answer -> {data, byN, quotes}
@@ -24,11 +24,41 @@ export function quotesByN(answer) {
   return quotes;
 }
 
-/** The citation (and its quoted sentences) a marker or source link inside an answer stands for. */
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** [start, end) of each quote in the passage (whitespace-insensitive), sorted, not overlapping. */
+export function findQuotes(text, quotes) {
+  const ranges = [];
+  for (const quote of quotes) {
+    const words = quote.split(/\s+/).filter(Boolean).map(escapeRegExp);
+    const m = words.length ? new RegExp(words.join("\\s+")).exec(text) : null;
+    if (m) ranges.push([m.index, m.index + m[0].length]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  return ranges.filter((r, i) => i === 0 || r[0] >= ranges[i - 1][1]);
+}
+
+/** The citation a marker or source link inside an answer stands for, with the cited sentences' ranges. */
 export function citationFor(anchor) {
   const info = answers.get(anchor.closest("article.answer"));
   const n = Number(anchor.dataset.n);
-  return info && info.byN.has(n) ? { citation: info.byN.get(n), quotes: info.quotes.get(n) || [] } : null;
+  if (!info || !info.byN.has(n)) return null;
+  const citation = info.byN.get(n);
+  return { citation, ranges: findQuotes(String(citation.text || ""), info.quotes.get(n) || []) };
+}
+
+/** The document link of a citation; with the cited sentences' offsets ("cite=") when they are known. */
+function passageHref(c, quotes) {
+  const ranges = findQuotes(String(c.text || ""), quotes || []);
+  if (!ranges.length || !Number.isFinite(c.start)) return c.link;
+  try {
+    const url = new URL(c.link, location.origin);
+    if (url.origin !== location.origin) return c.link;
+    url.searchParams.set("cite", ranges.map(([s, e]) => `${c.start + s}-${c.start + e}`).join(","));
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return c.link;
+  }
 }
 
 /** The response an answer article shows (the /api/chat JSON, partial while it streams). */
@@ -36,25 +66,26 @@ export function answerData(article) {
   return answers.get(article)?.data;
 }
 
-function marker(n, c) {
+function marker(n, c, quotes) {
   const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${c.published}` : ""}`;
-  return el("sup", { class: "cite" }, link(c.link, `[${n}]`, { class: "cite-link", "data-n": n, "aria-label": label }));
+  return el("sup", { class: "cite" },
+    link(passageHref(c, quotes.get(n)), `[${n}]`, { class: "cite-link", "data-n": n, "aria-label": label }));
 }
 
 /** A line of answer text with its markers turned into superscript links. */
-function lineNodes(line, byN) {
+function lineNodes(line, byN, quotes) {
   const nodes = [];
   let last = 0;
   for (const m of line.matchAll(MARKER)) {
     nodes.push(line.slice(last, m.index).replace(/\s+$/, ""));
-    for (const n of numbers(m[1])) nodes.push(byN.has(n) ? marker(n, byN.get(n)) : `[${n}]`);
+    for (const n of numbers(m[1])) nodes.push(byN.has(n) ? marker(n, byN.get(n), quotes) : `[${n}]`);
     last = m.index + m[0].length;
   }
   nodes.push(line.slice(last));
   return nodes;
 }
 
-function renderText(box, text, byN, answered) {
+function renderText(box, text, byN, answered, quotes) {
   box.replaceChildren();
   for (const line of String(text || "").split("\n")) {
     if (!line.trim()) continue;
@@ -62,9 +93,9 @@ function renderText(box, text, byN, answered) {
     const p = el("p", { class: "answer-line" });
     if (answered && colon > 0 && line.slice(0, colon).length < 200) {
       p.append(el("span", { class: "attribution" }, line.slice(0, colon + 1)), " ",
-        el("span", { class: "quote" }, ...lineNodes(line.slice(colon + 2), byN)));
+        el("span", { class: "quote" }, ...lineNodes(line.slice(colon + 2), byN, quotes)));
     } else {
-      p.append(...lineNodes(line, byN));
+      p.append(...lineNodes(line, byN, quotes));
     }
     box.append(p);
   }
@@ -79,7 +110,7 @@ function sourceItem(c, answered) {
       link(c.link, c.title || "Untitled document", { class: "source-link", "data-n": c.n }),
       el("span", { class: "source-meta" }, el("span", { class: "sr-only" }, `Source ${c.n}: `), c.outlet || "Unknown outlet",
         ...meta.flatMap((part) => [" · ", part]),
-        c.url ? [" · ", externalLink(c.url, `original (${hostOf(c.url)})`, { class: "original" })] : null),
+        originalUrl(c.url) ? [" · ", externalLink(c.url, `original (${hostOf(c.url)})`, { class: "original" })] : null),
       answered ? null : el("blockquote", { class: "source-excerpt" },
         excerpt.length > 280 ? `${excerpt.slice(0, 279)}…` : excerpt),
     ),
@@ -96,6 +127,21 @@ function renderSources(article, citations, answered) {
   article.querySelector(".answer-text").after(section);
 }
 
+/** A generated answer's checks: sentences the cited passages do not support, and any note. */
+function renderChecks(article, data) {
+  article.querySelector(".answer-checks")?.remove();
+  const unsupported = Array.isArray(data.unsupported) ? data.unsupported : [];
+  if (!unsupported.length && !data.note) return;
+  const box = el("div", { class: "answer-checks" });
+  if (data.note) box.append(el("p", { class: "answer-note" }, String(data.note)));
+  if (unsupported.length) {
+    box.append(el("p", { class: "unsupported-label" }, "Not supported by the cited passages:"),
+      el("ul", { class: "unsupported" }, unsupported.map((u) =>
+        el("li", {}, el("q", {}, String(u.sentence || "")), ` (${String(u.reason || "")})`))));
+  }
+  article.querySelector(".answer-text").after(box);
+}
+
 /** A new answer article for a response (possibly only its `citations` event so far). */
 export function createAnswer(data) {
   const article = el("article", { class: "message answer", "aria-label": "Answer" },
@@ -110,14 +156,20 @@ export function updateAnswer(article, data) {
   const citations = Array.isArray(data.citations) ? data.citations : [];
   const answered = data.answered !== false;
   const byN = new Map(citations.map((c) => [Number(c.n), c]));
-  answers.set(article, { data, byN, quotes: quotesByN(data.answer) });
+  const quotes = quotesByN(data.answer);
+  answers.set(article, { data, byN, quotes });
   article.classList.toggle("refusal", !answered);
   if (data.message_id) article.dataset.messageId = data.message_id;
   article.querySelector(".who").textContent = answered ? "kzqa" : "kzqa · not in these documents";
-  renderText(article.querySelector(".answer-text"), data.answer, byN, answered);
+  renderText(article.querySelector(".answer-text"), data.answer, byN, answered, quotes);
+  renderChecks(article, data);
   if (!article.querySelector(".sources") || article.dataset.sourcesFor !== String(citations.length)) {
     renderSources(article, citations, answered);
     article.dataset.sourcesFor = String(citations.length);
+  }
+  for (const a of article.querySelectorAll("a.source-link[data-n]")) {
+    const c = byN.get(Number(a.dataset.n));
+    if (c && safeHref(c.link)) a.href = passageHref(c, quotes.get(c.n));
   }
 }
 

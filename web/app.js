@@ -130,7 +130,8 @@ async function ask() {
     article?.remove();
     if (!messages.children.length) intro.hidden = false;
     if (!question.value.trim()) question.value = text; // the question is not lost
-    setStatus(err.message || "Something went wrong. Please try again.", "error");
+    const reason = err.message || "Something went wrong.";
+    setStatus(`${reason} Your question is still in the box below.`, "error");
   } finally {
     if (state.controller === controller) {
       state.controller = null;

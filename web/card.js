@@ -1,30 +1,14 @@
 // The citation card: hovering or focusing a [n] marker (or a source link) shows the quoted passage,
 // with the cited sentence emphasised, and its outlet, author and date. Escape closes it.
-import { el, metaLine, hostOf } from "/static/common.js";
+import { el, metaLine, hostOf, originalUrl } from "/static/common.js";
 
 const CONTEXT = 220; // characters of passage shown around the cited sentence(s)
 const card = el("div", { id: "cite-card", class: "cite-card", role: "tooltip", hidden: true });
 let current = null; // the anchor the card belongs to
 let hideTimer = 0;
 
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** [start, end) ranges of each quote in the passage (whitespace-insensitive), sorted, non-overlapping. */
-export function findQuotes(text, quotes) {
-  const ranges = [];
-  for (const quote of quotes) {
-    const words = quote.split(/\s+/).filter(Boolean).map(escapeRegExp);
-    if (!words.length) continue;
-    const m = new RegExp(words.join("\\s+")).exec(text);
-    if (m) ranges.push([m.index, m.index + m[0].length]);
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  return ranges.filter((r, i) => i === 0 || r[0] >= ranges[i - 1][1]);
-}
-
 /** The passage as nodes: cited sentences in <mark>, trimmed to some context around them. */
-function excerpt(text, quotes) {
-  const ranges = findQuotes(text, quotes);
+function excerpt(text, ranges) {
   let from = 0;
   let to = text.length;
   if (ranges.length) {
@@ -46,15 +30,15 @@ function excerpt(text, quotes) {
   return nodes;
 }
 
-function fill({ citation: c, quotes }) {
+function fill({ citation: c, ranges }) {
   card.replaceChildren(
     el("p", { class: "card-source" }, el("span", { class: "card-n" }, `[${c.n}]`), " ",
       el("strong", { class: "card-outlet" }, c.outlet || "Unknown outlet")),
     el("p", { class: "card-meta" }, ...metaLine(c, { outlet: false })),
     el("p", { class: "card-title" }, c.title || ""),
-    el("blockquote", { class: "card-quote" }, ...excerpt(String(c.text || ""), quotes)),
+    el("blockquote", { class: "card-quote" }, ...excerpt(String(c.text || ""), ranges)),
     el("p", { class: "card-hint" }, "Click or press Enter to read it in the document",
-      c.url ? ` · original: ${hostOf(c.url)}` : ""),
+      originalUrl(c.url) ? ` · original: ${hostOf(c.url)}` : ""),
   );
 }
 
@@ -94,7 +78,8 @@ const hideSoon = () => {
   hideTimer = setTimeout(hideCard, 200);
 };
 
-/** Show cards for `a[data-n]` inside `root`; `lookup(anchor)` gives {citation, quotes} or null. */
+/** Show cards for `a[data-n]` inside `root`; `lookup(anchor)` gives {citation, ranges} or null
+ * (ranges: [start, end) of the cited sentences in `citation.text`). */
 export function installCards(root, lookup) {
   document.body.append(card);
   const target = (event) => {

@@ -26,6 +26,15 @@ export function safeHref(url) {
   }
 }
 
+/** An original article's address when it is an absolute http(s) URL, else null. */
+export function originalUrl(url) {
+  try {
+    return typeof url === "string" && /^https?:$/.test(new URL(url).protocol) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A link, or plain text when the URL is not safe. */
 export function link(url, text, attrs = {}) {
   const href = safeHref(url);

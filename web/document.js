@@ -1,4 +1,4 @@
-import { el, externalLink, metaLine, fetchJSON, hostOf } from "/static/common.js";
+import { el, externalLink, metaLine, fetchJSON, hostOf, originalUrl } from "/static/common.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,30 +22,47 @@ function passageRange(length) {
   return Number.isFinite(start) && Number.isFinite(end) && start >= 0 && start < end ? { start, end } : null;
 }
 
+/** The cited sentences inside the passage, from "cite=120-180,200-260" (set by the chat), or []. */
+function citedRanges(range) {
+  if (!range) return [];
+  const raw = new URLSearchParams(location.search).get("cite") || "";
+  return raw.split(",").map((part) => part.split("-").map((n) => Number.parseInt(n, 10)))
+    .filter(([s, e]) => Number.isFinite(s) && Number.isFinite(e) && range.start <= s && s < e && e <= range.end)
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** Paragraph [start, end) as nodes: the passage in <mark class="passage">, cited sentences also "cited". */
+function paragraphNodes(text, start, end, range, cited) {
+  if (!range || range.end <= start || range.start >= end) return [text.slice(start, end)];
+  const cuts = new Set([start, end, Math.max(range.start, start), Math.min(range.end, end)]);
+  for (const [s, e] of cited) for (const x of [s, e]) if (start < x && x < end) cuts.add(x);
+  const points = [...cuts].sort((a, b) => a - b);
+  const nodes = [];
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const [s, e] = [points[i], points[i + 1]];
+    if (s === e) continue;
+    const piece = text.slice(s, e);
+    if (s < range.start || e > range.end) nodes.push(piece);
+    else if (cited.some(([cs, ce]) => cs <= s && e <= ce)) nodes.push(el("mark", { class: "passage cited" }, piece));
+    else nodes.push(el("mark", { class: "passage" }, piece));
+  }
+  return nodes;
+}
+
 function renderText(text, range) {
   const box = $("doc-text");
-  let first = null;
+  const cited = citedRanges(range);
   for (const { start, end } of paragraphs(text)) {
-    const body = text.slice(start, end);
-    if (!body.trim()) continue;
-    const p = el("p");
-    const s = range ? Math.max(range.start, start) : 0;
-    const e = range ? Math.min(range.end, end) : 0;
-    if (s < e) {
-      const mark = el("mark", { class: "passage" }, text.slice(s, e));
-      if (!first) {
-        first = mark;
-        mark.id = "passage";
-        mark.tabIndex = -1;
-      }
-      const label = first === mark ? [el("span", { class: "sr-only" }, "Cited passage: ")] : [];
-      p.append(text.slice(start, s), ...label, mark, text.slice(e, end));
-    } else {
-      p.append(body);
-    }
-    box.append(p);
+    if (!text.slice(start, end).trim()) continue;
+    box.append(el("p", {}, paragraphNodes(text, start, end, range, cited)));
   }
-  return first;
+  const first = box.querySelector("mark.passage");
+  if (first) {
+    first.id = "passage";
+    first.tabIndex = -1;
+    first.before(el("span", { class: "sr-only" }, "Cited passage: "));
+  }
+  return { first, target: box.querySelector("mark.cited") || first };
 }
 
 function render(doc) {
@@ -60,17 +77,17 @@ function render(doc) {
   const links = $("doc-links");
   const back = chatReferrer();
   if (back) links.append(el("a", { href: back, id: "back-to-chat" }, "← Back to the conversation"));
-  if (doc.url) {
+  if (originalUrl(doc.url)) {
     links.append(externalLink(doc.url, `Original article (${hostOf(doc.url)}) ↗`, { id: "doc-url" }));
   }
   const text = String(doc.text || "");
-  const mark = renderText(text, passageRange(text.length));
-  if (mark) {
+  const { first, target } = renderText(text, passageRange(text.length));
+  if (first) {
     links.append(el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage"));
     links.classList.add("sticky");
     links.style.top = `${document.querySelector(".site-header").offsetHeight}px`;
-    mark.scrollIntoView({ block: "center" });
-    mark.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+    first.focus({ preventScroll: true });
   }
 }
 

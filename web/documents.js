@@ -1,4 +1,4 @@
-import { el, link, externalLink, metaLine, fetchJSON, hostOf } from "/static/common.js";
+import { el, link, externalLink, metaLine, fetchJSON, hostOf, originalUrl } from "/static/common.js";
 
 const list = document.getElementById("doc-list");
 const status = document.getElementById("status");
@@ -12,7 +12,7 @@ try {
         el("h2", { class: "doc-title" }, link(doc.link || `/documents/${encodeURIComponent(doc.doc_id)}`, doc.title || doc.doc_id)),
         doc.subtitle ? el("p", { class: "subtitle" }, doc.subtitle) : null,
         el("p", { class: "doc-meta" }, ...metaLine(doc),
-          doc.url ? [" · ", externalLink(doc.url, `original (${hostOf(doc.url)})`, { class: "original" })] : null),
+          originalUrl(doc.url) ? [" · ", externalLink(doc.url, `original (${hostOf(doc.url)})`, { class: "original" })] : null),
       ),
     );
   }

@@ -1,5 +1,5 @@
 // An answer as Markdown: its text with the [n] markers as links, and its sources listed below.
-import { formatDate } from "/static/common.js";
+import { formatDate, originalUrl } from "/static/common.js";
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
@@ -31,7 +31,7 @@ export function answerMarkdown(data) {
   const heading = data.answered === false ? "Closest passages" : "Sources";
   const sources = citations.map((c) => {
     const details = [c.author, c.published ? formatDate(c.published) : null].filter(Boolean).map(escapeMarkdown);
-    const original = c.url ? ` ([original](${destination(c.url)}))` : "";
+    const original = originalUrl(c.url) ? ` ([original](${destination(c.url)}))` : "";
     return `${c.n}. [${escapeMarkdown(c.title || "Untitled")}](${destination(c.link)}) — `
       + `${escapeMarkdown(c.outlet || "Unknown outlet")}${details.length ? `, ${details.join(", ")}` : ""}${original}`;
   });
