@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import httpx
@@ -57,6 +58,21 @@ def condense_prompt(messages: Sequence[Message]) -> list[dict]:
     return [{"role": "system", "content": CONDENSE}, {"role": "user", "content": conversation}]
 
 
+@contextmanager
+def _as_llm_errors(unusable: str) -> Iterator[None]:
+    """Turn whatever the HTTP exchange with the LLM raises into an LLMError saying what went wrong."""
+    try:
+        yield
+    except httpx.TimeoutException:
+        raise LLMError("the language model did not answer in time") from None
+    except httpx.HTTPStatusError as exc:
+        raise LLMError(f"the language model answered with HTTP {exc.response.status_code}") from None
+    except httpx.HTTPError:
+        raise LLMError("the language model could not be reached") from None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise LLMError(unusable) from None
+
+
 class LLMClient:
     """A small client for POST {base_url}/chat/completions."""
 
@@ -72,42 +88,27 @@ class LLMClient:
                 "max_tokens": max_tokens or self.max_tokens}
 
     def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
-        try:
+        with _as_llm_errors("the language model's reply was not a usable chat completion"):
             reply = self._http.post("/chat/completions", json=self._body(messages, False, max_tokens))
             reply.raise_for_status()
             content = reply.json()["choices"][0]["message"]["content"]
-        except httpx.TimeoutException:
-            raise LLMError("the language model did not answer in time") from None
-        except httpx.HTTPStatusError as exc:
-            raise LLMError(f"the language model answered with HTTP {exc.response.status_code}") from None
-        except httpx.HTTPError:
-            raise LLMError("the language model could not be reached") from None
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise LLMError("the language model's reply was not a usable chat completion") from None
         if not isinstance(content, str) or not content.strip():
             raise LLMError("the language model's reply was empty")
         return content.strip()
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
         """The answer's text as the server sends it, piece by piece."""
-        try:
-            with self._http.stream("POST", "/chat/completions", json=self._body(messages, True, None)) as reply:
-                reply.raise_for_status()
-                for line in reply.iter_lines():
-                    if not line.startswith("data:") or line[5:].strip() == "[DONE]":
-                        continue
-                    choices = json.loads(line[5:])["choices"]
-                    piece = choices[0].get("delta", {}).get("content") if choices else None
-                    if piece:
-                        yield piece
-        except httpx.TimeoutException:
-            raise LLMError("the language model did not answer in time") from None
-        except httpx.HTTPStatusError as exc:
-            raise LLMError(f"the language model answered with HTTP {exc.response.status_code}") from None
-        except httpx.HTTPError:
-            raise LLMError("the language model could not be reached") from None
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            raise LLMError("the language model's stream was not usable") from None
+        body = self._body(messages, True, None)
+        with (_as_llm_errors("the language model's stream was not usable"),
+              self._http.stream("POST", "/chat/completions", json=body) as reply):
+            reply.raise_for_status()
+            for line in reply.iter_lines():
+                if not line.startswith("data:") or line[5:].strip() == "[DONE]":
+                    continue
+                choices = json.loads(line[5:])["choices"]
+                piece = choices[0].get("delta", {}).get("content") if choices else None
+                if piece:
+                    yield piece
 
     def close(self) -> None:
         self._http.close()
