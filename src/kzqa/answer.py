@@ -71,6 +71,7 @@ class Answer:
     generated: bool = False  # written by an LLM (generate.py) rather than quoted
     unsupported: tuple = ()  # verify.Unsupported: generated sentences the passages do not support
     note: str | None = None  # for the reader, e.g. that generation was unavailable
+    retrieved: tuple[Hit, ...] = ()  # every passage the search returned, best first
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if support < bar or not ranked or _wrong_answer_type(ranked[0], question):
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
-        return Answer((REFUSAL if hits else NOTHING_MATCHES)[language], False, closest, query, language, support)
+        refusal = (REFUSAL if hits else NOTHING_MATCHES)[language]
+        return Answer(refusal, False, closest, query, language, support, retrieved=tuple(hits))
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
-    return Answer(text, True, citations, query, language, support)
+    return Answer(text, True, citations, query, language, support, retrieved=tuple(hits))
 
 
 def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:

@@ -146,7 +146,7 @@ def generation_events(messages: Sequence[Message], retriever: Retriever, setting
     if not extractive.answered:  # the passages do not hold the answer: no point asking the LLM
         yield from extractive_events(extractive)
         return
-    hits = retriever.search(extractive.query, settings.top_k, filters)
+    hits = list(extractive.retrieved)  # the same search, with any outlet the question named as a filter
     yield "citations", replace(extractive, citations=tuple(Citation(n, hit) for n, hit in enumerate(hits, start=1)))
     prompt = answer_prompt(messages, hits)
     try:

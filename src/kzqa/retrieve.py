@@ -16,9 +16,7 @@ milliseconds; for a much larger one they would be saved with the index instead.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import bm25s
@@ -32,7 +30,6 @@ from kzqa.index import LoadedIndex
 from kzqa.ingest import Document
 from kzqa.phrases import leans_back
 
-LATIN = re.compile(r"[a-z0-9]")
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
 DUPLICATE_COS = 0.97
@@ -73,12 +70,6 @@ class Lexical:
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
         self._bm25.index(tokens, show_progress=False)
         self._vocab = set(tokens.vocab)
-        words_of = {i: w for w, i in tokens.vocab.items()}
-        self._words = [{words_of[i] for i in ids} for ids in tokens.ids]  # stemmed words of each text
-        counts = Counter(w for words in self._words for w in words)
-        # idf = ln(1 + N / df): a word in every text weighs ln 2, one absent from all of them ln(1 + N).
-        self._idf = {w: math.log1p(len(texts) / df) for w, df in counts.items()}
-        self._idf_unseen = math.log1p(len(texts))
 
     def words(self, query: str) -> list[str]:
         """The query's stemmed words, stop words dropped."""
@@ -93,16 +84,6 @@ class Lexical:
         """Share of the query's words (stop words dropped) that occur somewhere in the texts."""
         words = self.words(query)
         return sum(w in self._vocab for w in words) / len(words) if words else 0.0
-
-    def coverage(self, query: str, rows: list[int]) -> float | None:
-        """Share of the query's word weight (idf) found in the given texts; None for a query with no
-        Latin-script word (another language, which BM25 over the English corpus cannot judge)."""
-        words = {w for w in self.words(query) if LATIN.search(w)}
-        if not words:
-            return None
-        present = set().union(*(self._words[r] for r in rows)) if rows else set()
-        weight = {w: self._idf.get(w, self._idf_unseen) for w in words}
-        return sum(weight[w] for w in words & present) / sum(weight.values())
 
     def scores(self, query: str) -> np.ndarray:
         terms = self.terms(query)
@@ -209,10 +190,3 @@ class Retriever:
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
         return self.search_vector(self.embed_query(query), query, k, filters)
-
-    def sentence_scores(self, vector: np.ndarray, doc_id: str, spans: tuple[tuple[int, int], ...]) -> np.ndarray:
-        """Cosine of the question with each sentence span of a document, shape (len(spans),)."""
-        return self.index.sentence_vectors[self.sentence_rows(doc_id, spans)] @ vector
-
-    def sentence_rows(self, doc_id: str, spans: tuple[tuple[int, int], ...]) -> list[int]:
-        return [self.index.sentence_rows[(doc_id, start, end)] for start, end in spans]
