@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(300, ge=16, description="Longest generated answer, in tokens.")
     llm_drop_unsupported: bool = Field(False, description="Drop generated sentences the passages do not "
                                        "support (default: keep them, marked as unsupported).")
+    ann_threshold: int = Field(200_000, ge=1, description="From this many chunks on, `kzqa index` builds an "
+                               "approximate FAISS index (HNSW) instead of exact search.")
+    hnsw_m: int = Field(32, ge=4, le=128, description="Links per node of the HNSW graph (more: better recall, "
+                        "more memory).")
+    hnsw_ef_construction: int = Field(80, ge=8, description="Breadth of the HNSW search while building.")
+    hnsw_ef_search: int = Field(96, ge=8, description="Breadth of the HNSW search per question (more: better "
+                                "recall, slower).")
+    admin_key: str | None = Field(None, description="Bearer key for the admin endpoints (index reload); unset: "
+                                  "admin endpoints are switched off.")
+    log_format: str = Field("text", pattern="^(text|json)$", description="Request log lines as 'text' or 'json'.")
+    log_level: str = Field("info", pattern="^(debug|info|warning|error)$", description="Lowest level logged.")
     host: str = Field("127.0.0.1", description="Address `kzqa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `kzqa serve` listens on.")
 
