@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from kzqa import openai_api, schemas
+from kzqa import admin, openai_api, schemas
 from kzqa.api import create_app
 from tests.conftest import ROOT
 
@@ -19,7 +19,7 @@ ROUTES = set(re.findall(r"`(GET|POST|DELETE) (/[\w/{}.-]*)", DOC))
 
 
 def model(name: str):
-    return getattr(schemas, name, None) or getattr(openai_api, name)
+    return getattr(schemas, name, None) or getattr(openai_api, name, None) or getattr(admin, name)
 
 
 def test_the_document_has_examples_of_requests_responses_and_errors():

@@ -21,6 +21,7 @@ candidates against ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -72,6 +73,7 @@ class Answer:
     unsupported: tuple = ()  # verify.Unsupported: generated sentences the passages do not support
     note: str | None = None  # for the reader, e.g. that generation was unavailable
     retrieved: tuple[Hit, ...] = ()  # every passage the search returned, best first
+    retrieval_seconds: float = 0.0  # embedding the query and searching, within this answer
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,12 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if named and not (filters and filters.outlets):
         filters = replace(filters or Filters(), outlets=named)
         question = retriever.named_outlets(question)[1]
+    started = time.perf_counter()
     vector = retriever.embed_query(query)
     # A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     sentence_vector = vector if query == question else _unit(vector + retriever.embed_query(question))
     hits = retriever.search_vector(vector, query, settings.top_k, filters)
+    retrieval_seconds = time.perf_counter() - started
     ranked = candidates(retriever, sentence_vector, query, question, hits)
     support = max((c.dense for c in ranked), default=0.0)
     # Refuse when even the best sentence is not close to the question, or when the question asks
@@ -189,9 +193,11 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if support < bar or not ranked or _wrong_answer_type(ranked[0], question):
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         refusal = (REFUSAL if hits else NOTHING_MATCHES)[language]
-        return Answer(refusal, False, closest, query, language, support, retrieved=tuple(hits))
+        return Answer(refusal, False, closest, query, language, support, retrieved=tuple(hits),
+                      retrieval_seconds=retrieval_seconds)
     text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
-    return Answer(text, True, citations, query, language, support, retrieved=tuple(hits))
+    return Answer(text, True, citations, query, language, support, retrieved=tuple(hits),
+                  retrieval_seconds=retrieval_seconds)
 
 
 def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import FastAPI, Query, Response
 from fastapi.responses import FileResponse
 from fastapi.sse import EventSourceResponse
 from fastapi.staticfiles import StaticFiles
 
 from kzqa import __version__
+from kzqa.admin import router as admin_router
 from kzqa.answer import Message
-from kzqa.chat import Service, begin_turn, chat_events, chat_turn, passage
+from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, passage
 from kzqa.embed import load_embedder
-from kzqa.errors import PROBLEM, ApiError, BodyLimit, install_error_handlers
+from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problems
 from kzqa.generate import LLMClient
 from kzqa.index import load_index
+from kzqa.observe import Metrics, RequestLog
 from kzqa.openai_api import router as openai_router
 from kzqa.retrieve import Filters, Retriever
 from kzqa.schemas import (
@@ -61,35 +64,28 @@ def load_service(settings: Settings) -> Service:
     return Service(settings, Retriever(index, embedder), Store(settings.database), llm)
 
 
-def get_service(request: Request) -> Service:
-    return request.app.state.service
-
-
-ServiceDep = Annotated[Service, Depends(get_service)]
-
-
-def problems(*statuses: int) -> dict:
-    """OpenAPI description of the error responses a route can give."""
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {status: {"description": "A problem (see docs/http.md)", "content": {PROBLEM: {"schema": schema}}}
-            for status in statuses}
-
-
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or (service.settings if service else Settings())
 
+    metrics = Metrics()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = service or load_service(settings)
+        app.state.service = replace(service or load_service(settings), metrics=metrics)
+        metrics.watch_index(lambda: len(app.state.service.retriever.index.chunks),
+                            lambda: len(app.state.service.retriever.index.documents))
         yield
 
     app = FastAPI(title="kzqa", version=__version__, lifespan=lifespan,
                   description="Cited answers over a news corpus about Kazakhstan's November 2022 election.",
                   responses=problems(400, 413, 500))
+    app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog, metrics=metrics)  # added last: outermost, so it sees every answer
     add_api_routes(app)
     app.include_router(openai_router)
+    app.include_router(admin_router)
     add_page_routes(app, settings.web_dir)
     _complete_openapi(app, settings)
     return app

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Depends, Request
 from fastapi.sse import format_sse_event
 
 from kzqa.answer import Answer, Citation, Message, answer, extractive_events
 from kzqa.errors import problem_body
 from kzqa.generate import LLMClient, generation_events
+from kzqa.observe import Metrics
 from kzqa.retrieve import Filters, Hit, Retriever
 from kzqa.schemas import ChatResponse, CitationOut, UnsupportedOut
 from kzqa.settings import Settings
@@ -42,6 +46,15 @@ class Service:
     retriever: Retriever
     store: Store
     llm: LLMClient | None = None  # set when KZQA_LLM_BASE_URL is
+    metrics: Metrics | None = None  # the app's, when served over HTTP
+
+
+def get_service(request: Request) -> Service:
+    """The service now serving; taken once per request, so a reload never changes it midway."""
+    return request.app.state.service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
 
 
 def passage_link(hit: Hit) -> str:
@@ -70,10 +83,17 @@ def chat_response(result: Answer, conversation_id: str | None = None, message_id
 def turn_events(service: Service, messages: list[Message], filters: Filters | None,
                 stream: bool = False) -> Iterator[tuple[str, object]]:
     """("citations", Answer so far), ("delta", text)..., ("done", Answer); generated when an LLM is set up."""
+    started = time.perf_counter()
     if service.llm is None:
-        yield from extractive_events(answer(messages, service.retriever, service.settings, filters))
+        events = extractive_events(answer(messages, service.retriever, service.settings, filters))
     else:
-        yield from generation_events(messages, service.retriever, service.settings, service.llm, filters, stream)
+        events = generation_events(messages, service.retriever, service.settings, service.llm, filters, stream)
+    for kind, value in events:
+        if kind == "done" and service.metrics is not None:
+            assert isinstance(value, Answer)
+            service.metrics.retrieval.observe(value.retrieval_seconds)
+            service.metrics.answer.observe(time.perf_counter() - started)
+        yield kind, value
 
 
 def final_answer(events: Iterator[tuple[str, object]]) -> Answer:

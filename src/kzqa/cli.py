@@ -25,12 +25,34 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     changes = differences(read_manifest(settings.index_dir), expected)
     if not changes and not args.force:
         print(f"index in {settings.index_dir} is up to date (use --force to rebuild)")
-        return 0
-    print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
-    manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                           settings.chunk_overlap, progress=not args.quiet)
-    print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
-          f"{manifest['n_sentences']} sentences, model {manifest['model']} -> {settings.index_dir}")
+    else:
+        print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
+        manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
+                               settings.chunk_overlap, progress=not args.quiet)
+        print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
+              f"{manifest['n_sentences']} sentences, model {manifest['model']} -> {settings.index_dir}")
+    return reload_server(args.reload, settings.admin_key) if args.reload else 0
+
+
+def reload_server(server: str, admin_key: str | None) -> int:
+    """Ask a running `kzqa serve` to swap in the index just built (POST /admin/reload)."""
+    import httpx
+
+    if not admin_key:
+        print("kzqa: error: --reload needs KZQA_ADMIN_KEY, the key the server was started with", file=sys.stderr)
+        return 2
+    try:
+        reply = httpx.post(server.rstrip("/") + "/admin/reload", timeout=120,
+                           headers={"Authorization": f"Bearer {admin_key}"})
+    except httpx.HTTPError as exc:
+        print(f"kzqa: error: could not reach {server}: {exc}", file=sys.stderr)
+        return 1
+    if reply.status_code != 200:
+        detail = reply.json().get("detail") if "json" in reply.headers.get("content-type", "") else reply.text
+        print(f"kzqa: error: the server did not reload: {detail}", file=sys.stderr)
+        return 1
+    data = reply.json()
+    print(f"{server} now serves {data['documents']} documents, {data['chunks']} chunks")
     return 0
 
 
@@ -38,11 +60,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from kzqa.api import create_app, load_service
+    from kzqa.observe import configure_logging
 
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
+    configure_logging(settings)
     service = load_service(settings)  # fail here, with the fix, rather than inside the server
     print(f"kzqa: open http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_level="info")
+    # kzqa writes the access log itself (observe.RequestLog: with request ids, as text or JSON)
+    uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_config=None,
+                access_log=False, log_level=settings.log_level)
     return 0
 
 
@@ -112,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="embed corpus/ into embeddings/ (skipped when up to date)")
     p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--reload", metavar="SERVER", help="then make the server at SERVER (e.g. http://127.0.0.1:8000) "
+                   "serve the new index (needs KZQA_ADMIN_KEY)")
     p.set_defaults(run=cmd_index)
     p = sub.add_parser("serve", help="serve the chat page and the JSON API")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1, KZQA_HOST)")

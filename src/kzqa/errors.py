@@ -23,14 +23,22 @@ from kzqa.store import NotFound
 
 log = logging.getLogger("kzqa")
 PROBLEM = "application/problem+json"
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-         415: "unsupported_media_type", 422: "invalid_request", 500: "internal_error", 503: "unavailable"}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
+         500: "internal_error", 503: "unavailable"}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+        self.status, self.code, self.detail, self.headers = status, code, detail, headers
+
+
+def problems(*statuses: int) -> dict:
+    """OpenAPI description of the error responses a route can give."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {status: {"description": "A problem (see docs/http.md)", "content": {PROBLEM: {"schema": schema}}}
+            for status in statuses}
 
 
 def problem_body(status: int, code: str, detail: str) -> dict:
@@ -63,7 +71,7 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return problem(request, exc.status, exc.code, exc.detail)
+        return problem(request, exc.status, exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:

@@ -158,6 +158,7 @@ def generation_events(messages: Sequence[Message], retriever: Retriever, setting
             text = "".join(pieces)
         else:
             text = llm.complete(prompt)
-        yield "done", checked_answer(text, hits, extractive.query, extractive.language, retriever, settings)
+        checked = checked_answer(text, hits, extractive.query, extractive.language, retriever, settings)
+        yield "done", replace(checked, retrieval_seconds=extractive.retrieval_seconds)
     except LLMError as exc:
         yield "done", replace(extractive, note=f"Generation was unavailable: {exc}. This is the extractive answer.")

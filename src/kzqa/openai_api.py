@@ -15,14 +15,14 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from kzqa.answer import Message
-from kzqa.chat import Service, ask, chat_response, turn_events
+from kzqa.chat import Service, ServiceDep, ask, chat_response, turn_events
 from kzqa.errors import PROBLEM, ApiError
 from kzqa.schemas import NOT_BLANK as BLANK_PATTERN
 from kzqa.schemas import CitationOut, UnsupportedOut, sse_schema
@@ -32,10 +32,6 @@ NOT_BLANK = re.compile(BLANK_PATTERN)
 MODEL = "kzqa"
 log = logging.getLogger("kzqa")
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 class ContentPart(BaseModel):
@@ -183,7 +179,7 @@ ERRORS = {status: {"description": "A problem with an OpenAI-style `error` member
 @router.post("/chat/completions", response_model=ChatCompletion, responses={
     200: sse_schema(None, "With \"stream\": true: `chat.completion.chunk` events, the last one with "
                           "`citations`, then `data: [DONE]`."), **ERRORS})
-def chat_completions(body: ChatCompletionRequest, svc: Annotated[Service, Depends(_service)]) -> Any:
+def chat_completions(body: ChatCompletionRequest, svc: ServiceDep) -> Any:
     messages = _conversation(body, svc.settings.max_question_chars)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:
