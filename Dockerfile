@@ -1,29 +1,47 @@
 # kzqa: the chat server with its index built in.
-FROM python:3.11-slim
+#
+# Any Python 3.11 image on Debian will do as the base: python:3.11-slim where a registry is reachable,
+# or a local Debian bookworm image (scripts/container-base.sh makes one) with
+#   --build-arg BASE_IMAGE=localhost/kzqa-base:bookworm
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1
+    TRANSFORMERS_OFFLINE=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
 
-# The CPU build of torch first: otherwise sentence-transformers would pull a CUDA build of several GB.
-ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
-RUN pip install --index-url "${TORCH_INDEX_URL}" "torch==2.13.0" \
+# A venv works on both bases: Debian's own python3 refuses pip installs outside one.
+RUN python3 -m venv /opt/venv \
     && useradd --create-home --uid 10001 kzqa
 WORKDIR /app
 
-# Dependencies before code, so that editing the code does not reinstall them.
-COPY pyproject.toml README.md ./
-COPY src/kzqa/__init__.py src/kzqa/__init__.py
-RUN pip install . && pip uninstall -y kzqa
+# Dependencies before code, so that editing the code does not reinstall them: pyproject.toml and an empty
+# stub of the package (and of the README it names) are enough to resolve and install them.
+# A network that intercepts TLS can hand pip its CA as the build secret "pip_ca"; elsewhere it is absent.
+COPY pyproject.toml ./
+RUN --mount=type=secret,id=pip_ca \
+    if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca; fi \
+    && mkdir -p src/kzqa && touch src/kzqa/__init__.py README.md \
+    && pip install "setuptools>=68" "wheel>=0.40" . \
+    && pip uninstall -y kzqa \
+    && rm -rf src README.md build
 
+# The code: built without network (setuptools is already in the venv), so a rebuild needs no registry.
+COPY README.md ./
 COPY src ./src
-RUN pip install --no-deps .
+RUN pip install --no-deps --no-build-isolation . \
+    && rm -rf build src/*.egg-info
 COPY web ./web
 COPY corpus ./corpus
-RUN mkdir embeddings && kzqa index --quiet && chown -R kzqa:kzqa /app
+# The index is built into the image; the server writes only its conversation database (data/).
+RUN kzqa index --quiet \
+    && mkdir data \
+    && chown -R kzqa:kzqa embeddings data
 
 USER 10001
 EXPOSE 8000
