@@ -91,6 +91,12 @@ problems = [p for ok, p in [(reply.get("answered") is True, "answered is not tru
                             (bool((reply.get("answer") or "").strip()), "empty answer")] if not ok]
 if problems:
     sys.exit("container-smoke: bad reply: " + ", ".join(problems) + "\n" + json.dumps(reply, indent=1)[:2000])
+with urllib.request.urlopen(f"{base}/metrics", timeout=10) as r:
+    chats = [line for line in r.read().decode().splitlines()
+             if line.startswith('kzqa_requests_total{method="POST",route="/api/chat",status="200"}')]
+if not chats:
+    sys.exit("container-smoke: /metrics does not count the chat request")
+print("container-smoke: GET /metrics ->", chats[0])
 EOF
 
 # The image's default user (what `podman exec` gets) and the real user of the server process (PID 1).
