@@ -23,7 +23,7 @@ from kzqa.chat import Service, begin_turn, chat_events, chat_turn, passage
 from kzqa.embed import load_embedder
 from kzqa.errors import PROBLEM, ApiError, BodyLimit, install_error_handlers
 from kzqa.generate import LLMClient
-from kzqa.index import load_index
+from kzqa.index import AnnConfig, load_index
 from kzqa.openai_api import router as openai_router
 from kzqa.retrieve import Filters, Retriever
 from kzqa.schemas import (
@@ -53,7 +53,7 @@ STREAM_DOC = ("With \"stream\": true, the answer comes as Server-Sent Events: `c
 def load_service(settings: Settings) -> Service:
     embedder = load_embedder(settings.model, settings.threads)
     index = load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                       settings.chunk_overlap)
+                       settings.chunk_overlap, AnnConfig.from_settings(settings))
     llm = None
     if settings.llm_base_url:
         llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout,
