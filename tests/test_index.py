@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from kzqa.index import (
     FORMAT_VERSION,
+    AnnConfig,
     IndexUnusable,
     build_index,
     differences,
@@ -94,3 +96,48 @@ def test_a_crash_mid_build_leaves_the_previous_index_usable(small_corpus, tmp_pa
     # the next build succeeds and sweeps away the half-written folder
     build(small_corpus, index_dir, embedder, chunk_chars=400)
     assert not list(index_dir.glob(".*partial")) and len(list(index_dir.glob("build-*"))) == 1
+
+
+def test_the_index_stays_exact_below_the_threshold_and_says_so(small_corpus, tmp_path, embedder):
+    manifest = build(small_corpus, tmp_path / "idx", embedder)
+    assert manifest["index"] == {"kind": "flat"}
+    assert isinstance(load_index(small_corpus, tmp_path / "idx", embedder, 600, 1).chunk_index, faiss.IndexFlatIP)
+    # HNSW settings do not matter to an exact index: no rebuild asked for
+    other_hnsw = AnnConfig(m=8, ef_construction=20, ef_search=10)
+    assert differences(read_manifest(tmp_path / "idx"), expected_manifest(small_corpus, embedder, 600, 1,
+                                                                          other_hnsw)) == []
+
+
+def test_from_the_threshold_on_the_index_is_hnsw_and_the_manifest_records_it(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    ann = AnnConfig(threshold=10, m=16, ef_construction=40, ef_search=50)
+    manifest = build_index(small_corpus, index_dir, embedder, 600, 1, progress=False, ann=ann)
+    assert manifest["n_chunks"] >= 10
+    assert manifest["index"] == {"kind": "hnsw", "m": 16, "ef_construction": 40}
+    loaded = load_index(small_corpus, index_dir, embedder, 600, 1, ann)
+    assert isinstance(loaded.chunk_index, faiss.IndexHNSWFlat) and loaded.chunk_index.hnsw.efConstruction == 40
+    assert loaded.chunk_index.metric_type == faiss.METRIC_INNER_PRODUCT and loaded.ef_search == 50
+
+    def changed(**update) -> list[str]:
+        expected = expected_manifest(small_corpus, embedder, 600, 1, dataclasses.replace(ann, **update))
+        return [d.split(":")[0] for d in differences(read_manifest(index_dir), expected)]
+
+    # efSearch is applied per search, and another threshold that still picks HNSW changes nothing...
+    assert changed(ef_search=200) == changed(threshold=manifest["n_chunks"]) == []
+    # ...but the graph's own parameters, or a threshold that now picks exact search, need a rebuild
+    assert changed(m=32) == changed(ef_construction=80) == changed(threshold=10**6) == ["index"]
+    with pytest.raises(IndexUnusable, match=r"index: index has .*hnsw.*now \{'kind': 'flat'\}.*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 600, 1)
+
+
+def test_an_index_from_before_kinds_were_recorded_counts_as_exact(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    path = live_build(index_dir) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["index"], manifest["ann"]
+    path.write_text(json.dumps(manifest))
+    assert differences(read_manifest(index_dir), expected_manifest(small_corpus, embedder, 600, 1)) == []
+    ann = AnnConfig(threshold=1, m=12, ef_construction=30)
+    assert differences(read_manifest(index_dir), expected_manifest(small_corpus, embedder, 600, 1, ann)) == [
+        "index: index has {'kind': 'flat'}, now {'kind': 'hnsw', 'm': 12, 'ef_construction': 30}"]

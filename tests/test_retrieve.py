@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import faiss
 import numpy as np
+import pytest
 
-from kzqa.retrieve import RRF_K, Filters
+from kzqa.index import AnnConfig, build_index, load_index
+from kzqa.retrieve import RRF_K, Filters, Retriever
 
 
 def test_fusion_orders_hits_by_reciprocal_rank_over_both_rankings(service):
@@ -68,3 +71,25 @@ def test_filters_keep_only_the_chosen_outlets_and_dates(service):
 def test_sentence_vectors_are_unit_length(service):
     norms = np.linalg.norm(service.retriever.index.sentence_vectors, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)
+
+
+def test_an_hnsw_index_finds_what_exact_search_finds_and_honours_filters(small_corpus, tmp_path, embedder):
+    exact_dir, hnsw_dir = tmp_path / "exact", tmp_path / "hnsw"
+    ann = AnnConfig(threshold=2)  # this small corpus is far above it: HNSW with the default M, efC, efSearch
+    build_index(small_corpus, exact_dir, embedder, 600, 1, progress=False)
+    build_index(small_corpus, hnsw_dir, embedder, 600, 1, progress=False, ann=ann)
+    exact = Retriever(load_index(small_corpus, exact_dir, embedder, 600, 1), embedder)
+    approx = Retriever(load_index(small_corpus, hnsw_dir, embedder, 600, 1, ann), embedder)
+    assert isinstance(approx.index.chunk_index, faiss.IndexHNSWFlat)
+    assert isinstance(exact.index.chunk_index, faiss.IndexFlatIP)
+    outlets = sorted({d.outlet for d in exact.index.documents.values()})
+    assert len(outlets) == 2
+    for query in ("Tokayev election result", "Karim Masimov treason", "China Belt and Road"):
+        vector = exact.embed_query(query)
+        assert approx._dense(vector, None) == pytest.approx(exact._dense(vector, None), abs=1e-5)
+        assert [h.chunk for h in approx.search(query, 5)] == [h.chunk for h in exact.search(query, 5)]
+        for outlet in outlets:
+            only = Filters(outlets=frozenset({outlet}))
+            hits = approx.search(query, 5, only)
+            assert hits and {h.document.outlet for h in hits} == {outlet}
+            assert [h.chunk for h in hits] == [h.chunk for h in exact.search(query, 5, only)]

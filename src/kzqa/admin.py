@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from kzqa.chat import Service
 from kzqa.errors import ApiError, problems
-from kzqa.index import IndexUnusable, load_index
+from kzqa.index import IndexUnusable, open_index
 from kzqa.observe import METRICS_CONTENT_TYPE, Metrics
 from kzqa.retrieve import Retriever
 
@@ -51,10 +51,8 @@ def require_admin(request: Request, authorization: Annotated[str | None, Header(
 
 def reloaded_service(service: Service) -> Service:
     """A service on the index now on disk, sharing everything else with ``service``."""
-    settings, embedder = service.settings, service.retriever.embedder
-    index = load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                       settings.chunk_overlap)
-    return replace(service, retriever=Retriever(index, embedder))
+    embedder = service.retriever.embedder
+    return replace(service, retriever=Retriever(open_index(service.settings, embedder), embedder))
 
 
 @router.post("/admin/reload", response_model=Reloaded, dependencies=[Depends(require_admin)], tags=["admin"],

@@ -25,7 +25,7 @@ from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, p
 from kzqa.embed import load_embedder
 from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problems
 from kzqa.generate import LLMClient
-from kzqa.index import load_index
+from kzqa.index import open_index
 from kzqa.observe import Metrics, RequestLog
 from kzqa.openai_api import router as openai_router
 from kzqa.retrieve import Filters, Retriever
@@ -55,8 +55,7 @@ STREAM_DOC = ("With \"stream\": true, the answer comes as Server-Sent Events: `c
 
 def load_service(settings: Settings) -> Service:
     embedder = load_embedder(settings.model, settings.threads)
-    index = load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                       settings.chunk_overlap)
+    index = open_index(settings, embedder)
     llm = None
     if settings.llm_base_url:
         llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
-from kzqa.index import IndexUnusable, build_index, differences, expected_manifest, read_manifest
+from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
 from kzqa.retrieve import Filters
 from kzqa.settings import Settings
@@ -21,16 +21,18 @@ EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable)
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     embedder = load_embedder(settings.model, settings.threads)
-    expected = expected_manifest(settings.corpus_dir, embedder, settings.chunk_chars, settings.chunk_overlap)
+    ann = AnnConfig.from_settings(settings)
+    expected = expected_manifest(settings.corpus_dir, embedder, settings.chunk_chars, settings.chunk_overlap, ann)
     changes = differences(read_manifest(settings.index_dir), expected)
     if not changes and not args.force:
         print(f"index in {settings.index_dir} is up to date (use --force to rebuild)")
     else:
         print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
         manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                               settings.chunk_overlap, progress=not args.quiet)
+                               settings.chunk_overlap, progress=not args.quiet, ann=ann)
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
-              f"{manifest['n_sentences']} sentences, model {manifest['model']} -> {settings.index_dir}")
+              f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
+              f"index -> {settings.index_dir}")
     return reload_server(args.reload, settings.admin_key) if args.reload else 0
 
 

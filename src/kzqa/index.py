@@ -4,8 +4,10 @@ Layout of ``index_dir``::
 
     CURRENT             name of the live build folder (replaced atomically)
     <build>/manifest.json   what the build was made from (see ``expected_manifest``)
-    <build>/chunks.faiss    IndexFlatIP over chunk vectors, (n_chunks, dim) float32, unit rows:
-                            inner product == cosine similarity, exact search
+    <build>/chunks.faiss    FAISS index over chunk vectors, (n_chunks, dim) float32, unit rows:
+                            inner product == cosine similarity; exact (IndexFlatIP) below
+                            ``AnnConfig.threshold`` chunks, approximate (IndexHNSWFlat) from it on
+                            (see ``vector_index``)
     <build>/sentences.npy   (n_sentences, dim) float32 unit rows, one per distinct sentence
     <build>/windows.npy     (n_sentences, dim) float32 unit rows: each sentence embedded together
                             with the sentence before it, so "He is accused of treason." carries
@@ -34,10 +36,70 @@ from tqdm import tqdm
 from kzqa.chunk import CHUNKER_VERSION, Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
+from kzqa.settings import Settings
 
 FORMAT_VERSION = 2
 BATCH = 16
 COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "corpus_hash")
+FLAT = {"kind": "flat"}  # what builds of format 2 made before the kind was recorded
+_DEFAULTS = Settings.model_fields
+
+
+@dataclass(frozen=True)
+class AnnConfig:
+    """When kzqa builds an approximate index, and how (``KZQA_ANN_THRESHOLD``, ``KZQA_HNSW_*``)."""
+
+    threshold: int = _DEFAULTS["ann_threshold"].default  # from this many chunks on: HNSW
+    m: int = _DEFAULTS["hnsw_m"].default  # links per node (2m on the bottom layer)
+    ef_construction: int = _DEFAULTS["hnsw_ef_construction"].default  # candidate list while inserting
+    ef_search: int = _DEFAULTS["hnsw_ef_search"].default  # candidate list per query: search time only
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AnnConfig:
+        return cls(settings.ann_threshold, settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+
+
+def index_spec(n_vectors: int, ann: AnnConfig) -> dict:
+    """The kind of index (and the parameters baked into it) kzqa builds for ``n_vectors`` vectors.
+
+    Only what a built index cannot change is named: efSearch is set per search, so an index built
+    under another efSearch (or another threshold that makes the same choice) is still a match.
+    """
+    if n_vectors < ann.threshold:
+        return dict(FLAT)
+    return {"kind": "hnsw", "m": ann.m, "ef_construction": ann.ef_construction}
+
+
+def vector_index(vectors: np.ndarray, ann: AnnConfig) -> faiss.Index:
+    """A FAISS index over ``vectors`` ((n, dim) float32, unit rows), chosen by ``index_spec``.
+
+    Rows are unit length, so the inner product q.v = cos(q, v), and ||q - v||^2 = 2 - 2 q.v: the
+    largest inner products are the nearest neighbours, and graph search by inner product is sound.
+    Below the threshold, IndexFlatIP compares the query with all n rows: exact, O(n * dim) per
+    query (~150 MB of floats read at n = 10^5). From it on, IndexHNSWFlat keeps the same vectors
+    plus a graph of 2m links per node (4 bytes each) on the bottom layer, and answers by a greedy
+    walk down log(n) layers whose breadth on the bottom one is efSearch: approximate, about
+    efSearch * 2m inner products of ``dim`` floats per query, nearly independent of n.
+    """
+    spec = index_spec(len(vectors), ann)
+    dim = vectors.shape[1]
+    if spec["kind"] == "flat":
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, spec["m"], faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = spec["ef_construction"]
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def search_parameters(index: faiss.Index, ef_search: int,
+                      allowed: np.ndarray | None = None) -> faiss.SearchParameters | None:
+    """Parameters for ``index.search``: only the ``allowed`` rows (when given), and for HNSW the
+    breadth ``ef_search`` (FAISS widens it to k when k is larger)."""
+    selector = None if allowed is None else faiss.IDSelectorBatch(allowed)
+    if isinstance(index, faiss.IndexHNSW):
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=ef_search)
+    return None if selector is None else faiss.SearchParameters(sel=selector)
 
 
 class IndexUnusable(RuntimeError):
@@ -53,9 +115,14 @@ class LoadedIndex:
     sentence_rows: dict[tuple[str, int, int], int]  # (doc_id, start, end) -> row of sentence_vectors
     sentence_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows
     window_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows: previous sentence + sentence
+    ef_search: int = AnnConfig.ef_search  # HNSW breadth per query (ignored by an exact index)
 
 
-def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int) -> dict:
+def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
+                      ann: AnnConfig | None = None) -> dict:
+    """What a build now would be made from. ``ann`` holds the approximate-index settings in force
+    (recorded as they were at build time; ``differences`` compares the index kind they imply)."""
+    ann = ann or AnnConfig()
     return {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
@@ -64,6 +131,7 @@ def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, ch
         "chunk_overlap": chunk_overlap,
         "splitter": f"pysbd-{pysbd.__version__}/kzqa-{CHUNKER_VERSION}",
         "corpus_hash": corpus_hash(corpus_dir),
+        "ann": {"threshold": ann.threshold, "m": ann.m, "ef_construction": ann.ef_construction},
     }
 
 
@@ -83,8 +151,14 @@ def read_manifest(index_dir: Path) -> dict | None:
 def differences(found: dict | None, expected: dict) -> list[str]:
     if found is None:
         return ["there is no index yet"]
-    return [f"{key}: index has {found.get(key)!r}, now {expected[key]!r}" for key in COMPARED
-            if found.get(key) != expected[key]]
+    problems = [f"{key}: index has {found.get(key)!r}, now {expected[key]!r}" for key in COMPARED
+                if found.get(key) != expected[key]]
+    if not problems:  # same corpus and chunking, so the build's n_chunks is what a build now would have
+        ann = expected["ann"]
+        wanted = index_spec(found.get("n_chunks", 0), AnnConfig(ann["threshold"], ann["m"], ann["ef_construction"]))
+        if found.get("index", FLAT) != wanted:
+            problems.append(f"index: index has {found.get('index', FLAT)!r}, now {wanted!r}")
+    return problems
 
 
 def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
@@ -97,9 +171,10 @@ def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> 
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
-                progress: bool = True) -> dict:
+                progress: bool = True, ann: AnnConfig | None = None) -> dict:
     """Embed the corpus into a new build folder, then make it the live one. Returns its manifest."""
-    manifest = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap)
+    ann = ann or AnnConfig()
+    manifest = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap, ann)
     documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
     chunks = chunk_corpus(documents.values(), chunk_chars, chunk_overlap)
     sentences = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
@@ -110,17 +185,18 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     window_texts = [f"{sentence_texts[i - 1]} {text}" if i and sentences[i - 1][0] == sentences[i][0] else text
                     for i, text in enumerate(sentence_texts)]
     window_vectors = _embed(embedder, window_texts, "windows", progress)
+    t1 = time.perf_counter()
+    chunk_index = vector_index(chunk_vectors, ann)
     manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
-                 "embed_seconds": round(time.perf_counter() - t0, 2),
+                 "index": index_spec(len(chunks), ann), "embed_seconds": round(t1 - t0, 2),
+                 "index_seconds": round(time.perf_counter() - t1, 2),
                  "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     staging = index_dir / f".{name}.partial"
     staging.mkdir()
-    flat = faiss.IndexFlatIP(embedder.dim)
-    flat.add(chunk_vectors)
-    faiss.write_index(flat, str(staging / "chunks.faiss"))
+    faiss.write_index(chunk_index, str(staging / "chunks.faiss"))
     np.save(staging / "sentences.npy", sentence_vectors)
     np.save(staging / "windows.npy", window_vectors)
     table = {"chunks": [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "start": c.start, "end": c.end,
@@ -145,9 +221,11 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
 
 
 def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int,
-               chunk_overlap: int) -> LoadedIndex:
-    """Load the live build, refusing one that was not built from this corpus, model and chunking."""
-    expected = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap)
+               chunk_overlap: int, ann: AnnConfig | None = None) -> LoadedIndex:
+    """Load the live build, refusing one that was not built from this corpus, model and chunking
+    (or not of the index kind the ``ann`` settings ask for); searches will use ``ann.ef_search``."""
+    ann = ann or AnnConfig()
+    expected = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap, ann)
     found = read_manifest(index_dir)
     if found is None:
         raise IndexUnusable(f"there is no index in {index_dir}; run `kzqa index` to build it")
@@ -171,4 +249,10 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_char
     if chunk_index.ntotal != len(chunks) or not len(sentence_vectors) == len(window_vectors) == len(table["sentences"]):
         raise IndexUnusable(f"the index in {build} is inconsistent; run `kzqa index` to rebuild it")
     rows = {(d, s, e): i for i, (d, s, e) in enumerate(table["sentences"])}
-    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors, window_vectors)
+    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors, window_vectors, ann.ef_search)
+
+
+def open_index(settings: Settings, embedder: Embedder) -> LoadedIndex:
+    """``load_index`` with everything it needs taken from ``settings`` (serving and reloading)."""
+    return load_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
+                      settings.chunk_overlap, AnnConfig.from_settings(settings))

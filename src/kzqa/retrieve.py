@@ -1,6 +1,7 @@
 """Question -> the passages most likely to answer it: dense and lexical rankings, fused.
 
-- dense: FAISS inner product of the question vector with every chunk vector (cosines, exact);
+- dense: FAISS inner product of the question vector with the chunk vectors (cosines; exact, or
+  approximate by HNSW for a very large index, see ``index.vector_index``);
 - lexical: BM25 (bm25s, Porter-stemmed English, stop words dropped) over the chunk texts;
 - fusion: weighted reciprocal rank fusion, ``rrf(c) = sum over rankings of w / (RRF_K + rank(c))``,
   which needs no score calibration between the two rankings; w = 1 for dense, and for lexical the
@@ -20,13 +21,12 @@ import re
 from dataclasses import dataclass
 
 import bm25s
-import faiss
 import numpy as np
 import Stemmer
 
 from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
-from kzqa.index import LoadedIndex
+from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
 from kzqa.phrases import leans_back
 
@@ -143,7 +143,7 @@ class Retriever:
 
     def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         """Row -> cosine for the POOL nearest chunks (among ``allowed`` rows when given)."""
-        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        params = search_parameters(self.index.chunk_index, self.index.ef_search, allowed)
         scores, rows = self.index.chunk_index.search(vector.reshape(1, -1).astype(np.float32), POOL, params=params)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
 

