@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import sys
 import time
 from collections.abc import Callable
 
 import faiss
 import numpy as np
-from common import Row, check, mib, ms, p50_p95, proc_status
+from common import Row, check, mib, ms, p50_p95, proc_status, table
 
 from kzqa.index import AnnConfig, index_spec, search_parameters, vector_index
 
 DIM = 384
 QUERIES = 1000
 K = 10
-EF_SWEEP = (96, 192, 256, 384, 512, 768)
+EF_SWEEP = (96, 256, 384, 512, 768, 1024)
 Generator = Callable[[int, np.random.Generator], np.ndarray]
 
 
@@ -140,10 +141,15 @@ def run(real: dict[str, np.ndarray], sizes: list[int], ann: AnnConfig | None = N
     rows += [Row(f"scale: shape of {name} (n={sample})", shape(gen(sample, rng))) for name, gen in gens.items()]
     for n in sizes:
         for seed, (name, gen) in enumerate(gens.items()):
-            rows += one(name, n, gen, ann, seed)
-            gc.collect()
+            rows += progress(one(name, n, gen, ann, seed))
     for m, ef_construction in graphs or []:
         other = dataclasses.replace(ann, threshold=1, m=m, ef_construction=ef_construction)
-        rows += one("e5-fit", max(sizes), gens["e5-fit"], other, seed=0, forced=True)
-        gc.collect()
+        rows += progress(one("e5-fit", max(sizes), gens["e5-fit"], other, seed=0, forced=True))
+    return rows
+
+
+def progress(rows: list[Row]) -> list[Row]:
+    """Rows as they come (to stderr: a 10^6 build takes minutes), and memory back before the next."""
+    print(table(rows), file=sys.stderr, flush=True)
+    gc.collect()
     return rows

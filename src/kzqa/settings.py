@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     hnsw_m: int = Field(32, ge=4, le=128, description="Links per node of the HNSW graph (more: better recall, "
                         "more memory).")
     hnsw_ef_construction: int = Field(80, ge=8, description="Breadth of the HNSW search while building.")
-    hnsw_ef_search: int = Field(512, ge=8, description="Breadth of the HNSW search per question (more: better "
+    hnsw_ef_search: int = Field(768, ge=8, description="Breadth of the HNSW search per question (more: better "
                                 "recall, slower).")
     admin_key: str | None = Field(None, description="Bearer key for the admin endpoints (index reload); unset: "
                                   "admin endpoints are switched off.")
