@@ -37,7 +37,7 @@ from kzqa.phrases import (
     language_of,
     new_numbers,
 )
-from kzqa.retrieve import Filters, Hit, Retriever
+from kzqa.retrieve import Filters, Hit, LexicalQuery, Retriever
 from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal
@@ -89,7 +89,7 @@ class Candidate:
         return self.hit.document.outlet
 
 
-def candidates(retriever: Retriever, vector: np.ndarray, query: str, question: str,
+def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
                hits: list[Hit]) -> list[Candidate]:
     """Every sentence of the retrieved passages, best first; a sentence in two passages counts once."""
     spans: dict[tuple[str, int, int], Hit] = {}
@@ -106,7 +106,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: str, question: s
     # BM25 only sees the question's words that occur in the corpus: its say shrinks with their share
     # (a Russian question's only visible words may be a year, which must not decide the answer).
     bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
-    lexical = bm25[rows] / max(float(bm25[rows].max()), 1e-9) * retriever.sentence_lexical.visible_share(query)
+    lexical = bm25[rows] / max(float(bm25[rows].max()), 1e-9) * query.visible
     wants_number = asks_for_number(question)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
@@ -183,9 +183,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     vector = retriever.embed_query(query)
     # A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     sentence_vector = vector if query == question else _unit(vector + retriever.embed_query(question))
-    hits = retriever.search_vector(vector, query, settings.top_k, filters)
+    lexical = retriever.lexical_query(query)
+    hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
     retrieval_seconds = time.perf_counter() - started
-    ranked = candidates(retriever, sentence_vector, query, question, hits)
+    ranked = candidates(retriever, sentence_vector, lexical, question, hits)
     support = max((c.dense for c in ranked), default=0.0)
     # Refuse when even the best sentence is not close to the question, or when the question asks
     # for a number and the best sentence holds none that it did not already have.

@@ -13,6 +13,9 @@ Layout of ``index_dir``::
                             with the sentence before it, so "He is accused of treason." carries
                             the name the previous sentence gave it
     <build>/chunks.json     chunk and sentence offsets into the documents
+    <build>/vocabulary.json the corpus's distinct words (lexicon.corpus_vocabulary)
+    <build>/vocabulary.npy  (n_words, dim) float32 unit rows: each word embedded as a query, to
+                            translate a question's Russian or Kazakh words (see lexicon.py)
 
 A build is written to a fresh folder and becomes live only when ``CURRENT`` is replaced by
 ``os.replace`` (atomic on POSIX), so a crash mid-build leaves the previous index in service.
@@ -36,9 +39,10 @@ from tqdm import tqdm
 from kzqa.chunk import CHUNKER_VERSION, Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
+from kzqa.lexicon import corpus_vocabulary
 from kzqa.settings import Settings
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: vocabulary vectors
 BATCH = 16
 COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "corpus_hash")
 FLAT = {"kind": "flat"}  # what builds of format 2 made before the kind was recorded
@@ -115,6 +119,8 @@ class LoadedIndex:
     sentence_rows: dict[tuple[str, int, int], int]  # (doc_id, start, end) -> row of sentence_vectors
     sentence_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows
     window_vectors: np.ndarray  # (n_sentences, dim) float32, unit rows: previous sentence + sentence
+    vocabulary: list[str]  # the corpus's distinct words
+    vocabulary_vectors: np.ndarray  # (n_words, dim) float32, unit rows, embedded as queries
     ef_search: int = AnnConfig.ef_search  # HNSW breadth per query (ignored by an exact index)
 
 
@@ -161,11 +167,12 @@ def differences(found: dict | None, expected: dict) -> list[str]:
     return problems
 
 
-def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
+def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool, as_queries: bool = False) -> np.ndarray:
+    embed = embedder.queries if as_queries else embedder.passages
     parts = [np.zeros((0, embedder.dim), np.float32)]
     with tqdm(total=len(texts), desc=label, unit="text", disable=not progress) as bar:
         for i in range(0, len(texts), BATCH):
-            parts.append(embedder.passages(texts[i : i + BATCH]))
+            parts.append(embed(texts[i : i + BATCH]))
             bar.update(len(texts[i : i + BATCH]))
     return np.concatenate(parts).astype(np.float32)
 
@@ -185,10 +192,13 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     window_texts = [f"{sentence_texts[i - 1]} {text}" if i and sentences[i - 1][0] == sentences[i][0] else text
                     for i, text in enumerate(sentence_texts)]
     window_vectors = _embed(embedder, window_texts, "windows", progress)
+    # Words are embedded as queries: they are matched against the words of questions.
+    vocabulary = corpus_vocabulary([c.text for c in chunks])
+    vocabulary_vectors = _embed(embedder, vocabulary, "words", progress, as_queries=True)
     t1 = time.perf_counter()
     chunk_index = vector_index(chunk_vectors, ann)
     manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
-                 "index": index_spec(len(chunks), ann), "embed_seconds": round(t1 - t0, 2),
+                 "n_words": len(vocabulary), "index": index_spec(len(chunks), ann), "embed_seconds": round(t1 - t0, 2),
                  "index_seconds": round(time.perf_counter() - t1, 2),
                  "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
@@ -199,6 +209,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     faiss.write_index(chunk_index, str(staging / "chunks.faiss"))
     np.save(staging / "sentences.npy", sentence_vectors)
     np.save(staging / "windows.npy", window_vectors)
+    np.save(staging / "vocabulary.npy", vocabulary_vectors)
+    (staging / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False))
     table = {"chunks": [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "start": c.start, "end": c.end,
                          "sentences": [list(s) for s in c.sentences]} for c in chunks],
              "sentences": [list(s) for s in sentences]}
@@ -240,16 +252,21 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_char
         chunk_index = faiss.read_index(str(build / "chunks.faiss"))
         sentence_vectors = np.load(build / "sentences.npy")
         window_vectors = np.load(build / "windows.npy")
+        vocabulary = json.loads((build / "vocabulary.json").read_text())
+        vocabulary_vectors = np.load(build / "vocabulary.npy")
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexUnusable(f"the index in {build} is damaged ({exc}); run `kzqa index` to rebuild it") from None
     documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
     chunks = [Chunk(c["chunk_id"], c["doc_id"], c["start"], c["end"],
                     documents[c["doc_id"]].text[c["start"]:c["end"]], tuple(tuple(s) for s in c["sentences"]))
               for c in table["chunks"]]
-    if chunk_index.ntotal != len(chunks) or not len(sentence_vectors) == len(window_vectors) == len(table["sentences"]):
+    consistent = (chunk_index.ntotal == len(chunks) and len(vocabulary) == len(vocabulary_vectors)
+                  and len(sentence_vectors) == len(window_vectors) == len(table["sentences"]))
+    if not consistent:
         raise IndexUnusable(f"the index in {build} is inconsistent; run `kzqa index` to rebuild it")
     rows = {(d, s, e): i for i, (d, s, e) in enumerate(table["sentences"])}
-    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors, window_vectors, ann.ef_search)
+    return LoadedIndex(found, documents, chunks, chunk_index, rows, sentence_vectors, window_vectors, vocabulary,
+                       vocabulary_vectors, ann.ef_search)
 
 
 def open_index(settings: Settings, embedder: Embedder) -> LoadedIndex:

@@ -28,6 +28,7 @@ from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
+from kzqa.lexicon import Lexicon, Translation, words_of
 from kzqa.phrases import leans_back
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -61,6 +62,15 @@ class Filters:
         return (self.published_from or day) <= day <= (self.published_to or day)
 
 
+@dataclass(frozen=True)
+class LexicalQuery:
+    """What BM25 looks for in one question."""
+
+    terms: dict[str, float]  # stemmed word -> weight: 1 for the question's own words, the translation
+    # weight (lexicon.py) for the English word standing in for a Russian or Kazakh one
+    visible: float  # share of the question's words BM25 can match, in [0, 1] (translations by weight)
+
+
 class Lexical:
     """BM25 over a list of texts; ``scores`` gives one float per text (0 where no word is shared)."""
 
@@ -76,20 +86,28 @@ class Lexical:
         return bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
                               return_ids=False)[0]
 
-    def terms(self, query: str) -> list[str]:
-        """The query's stemmed words that occur somewhere in the texts."""
-        return [w for w in self.words(query) if w in self._vocab]
+    def query(self, text: str, translations: list[Translation] = ()) -> LexicalQuery:  # type: ignore[assignment]
+        """The BM25 query of a question; its foreign words count through their ``translations``."""
+        foreign = {t.word for t in translations}
+        own = self.words(" ".join(w for w in text.split() if not set(words_of(w)) & foreign))
+        terms = {w: 1.0 for w in own if w in self._vocab}
+        for translation in (t for t in translations if t.weight > 0):
+            for stem in self.words(translation.english):
+                terms[stem] = max(terms.get(stem, 0.0), translation.weight)
+        seen = sum(w in self._vocab for w in own) + sum(t.weight for t in translations)
+        total = len(own) + len(translations)
+        return LexicalQuery(terms, seen / total if total else 0.0)
 
-    def visible_share(self, query: str) -> float:
-        """Share of the query's words (stop words dropped) that occur somewhere in the texts."""
-        words = self.words(query)
-        return sum(w in self._vocab for w in words) / len(words) if words else 0.0
-
-    def scores(self, query: str) -> np.ndarray:
-        terms = self.terms(query)
-        if not terms:
-            return np.zeros(self._bm25.scores["num_docs"], np.float32)
-        return np.asarray(self._bm25.get_scores(terms), np.float32)
+    def scores(self, query: LexicalQuery) -> np.ndarray:
+        """(n_texts,) float32: the BM25 scores of the query's terms, each scaled by its weight."""
+        scores = np.zeros(self._bm25.scores["num_docs"], np.float32)
+        whole = [t for t, w in query.terms.items() if w == 1.0 and t in self._vocab]
+        if whole:
+            scores += np.asarray(self._bm25.get_scores(whole), np.float32)
+        for term, weight in query.terms.items():
+            if 0.0 < weight < 1.0 and term in self._vocab:
+                scores += weight * np.asarray(self._bm25.get_scores([term]), np.float32)
+        return scores
 
 
 class Retriever:
@@ -97,6 +115,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.chunk_lexical = Lexical([c.text for c in index.chunks])
+        self.lexicon = Lexicon(index.vocabulary, index.vocabulary_vectors, embedder)
         sentence_keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
         # Row of the sentence before each sentence in its document (itself for a document's first):
         # rows are sorted by (doc_id, start), so the previous row is the previous sentence.
@@ -131,6 +150,10 @@ class Retriever:
                 question = pattern.sub(" ", question)
         return frozenset(named), " ".join(question.split())
 
+    def lexical_query(self, query: str) -> LexicalQuery:
+        """The question's words for BM25, a Russian or Kazakh word by its English translation."""
+        return self.chunk_lexical.query(query, self.lexicon.translate(query))
+
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
         return self.embedder.queries([query])[0]
@@ -147,7 +170,7 @@ class Retriever:
         scores, rows = self.index.chunk_index.search(vector.reshape(1, -1).astype(np.float32), POOL, params=params)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
 
-    def _lexical(self, query: str, allowed: np.ndarray | None) -> list[int]:
+    def _lexical(self, query: LexicalQuery, allowed: np.ndarray | None) -> list[int]:
         scores = self.chunk_lexical.scores(query)
         if allowed is not None:
             mask = np.zeros_like(scores, dtype=bool)
@@ -156,14 +179,15 @@ class Retriever:
         order = np.argsort(-scores)[:POOL]
         return [int(r) for r in order if scores[r] > 0]
 
-    def search_vector(self, vector: np.ndarray, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+    def search_vector(self, vector: np.ndarray, query: LexicalQuery, k: int,
+                      filters: Filters | None = None) -> list[Hit]:
         allowed = self._allowed(filters)
         if allowed is not None and len(allowed) == 0:
             return []
         dense = self._dense(vector, allowed)
         fused: dict[int, float] = {}
         # The lexical ranking is weighted by the share of the question's words BM25 can see at all.
-        rankings = ((list(dense), 1.0), (self._lexical(query, allowed), self.chunk_lexical.visible_share(query)))
+        rankings = ((list(dense), 1.0), (self._lexical(query, allowed), query.visible))
         for ranking, weight in rankings:
             for rank, row in enumerate(ranking, start=1):
                 fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank)
@@ -189,4 +213,4 @@ class Retriever:
         return float(va @ vb) > DUPLICATE_COS
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
-        return self.search_vector(self.embed_query(query), query, k, filters)
+        return self.search_vector(self.embed_query(query), self.lexical_query(query), k, filters)

@@ -1,0 +1,64 @@
+"""A Russian or Kazakh question reaches BM25 through the corpus's own English words."""
+
+from __future__ import annotations
+
+from kzqa.answer import Message, answer
+from kzqa.lexicon import corpus_vocabulary, is_foreign, words_of
+
+
+def test_the_vocabulary_is_the_corpus_words_without_stop_words():
+    assert corpus_vocabulary(["The trial of Karim Masimov began.", "He is accused of treason."]) == [
+        "accused", "began", "karim", "masimov", "treason", "trial"]
+    assert words_of("В чём обвиняют Карима Масимова?") == ["чём", "обвиняют", "карима", "масимова"]
+    assert is_foreign("масимова") and not is_foreign("masimov")
+
+
+def test_the_index_holds_one_vector_per_corpus_word(service):
+    index = service.retriever.index
+    assert index.vocabulary == corpus_vocabulary([c.text for c in index.chunks])
+    assert index.vocabulary_vectors.shape == (len(index.vocabulary), service.retriever.embedder.dim)
+    assert index.manifest["n_words"] == len(index.vocabulary)
+
+
+def test_names_and_words_are_translated_to_the_corpus_english(service):
+    translations = service.retriever.lexicon.translate("Масимова Токаев протесты санкции Ключевой")
+    assert [(t.word, t.english, t.weight) for t in translations] == [
+        ("масимова", "masimov", 1.0), ("токаев", "tokayev", 1.0), ("протесты", "protests", 1.0),
+        ("санкции", "sanctions", 1.0), ("ключевой", "key", 1.0)]
+
+
+def test_a_word_the_corpus_has_no_counterpart_for_gets_no_weight(service):
+    # The corpus never speaks of turnout ("явка") or of the tenge: their nearest English words are noise.
+    weights = {t.word: t.weight for t in service.retriever.lexicon.translate("явка тенге")}
+    assert weights == {"явка": 0.0, "тенге": 0.0}
+
+
+def test_english_and_words_the_corpus_already_has_are_left_alone(service):
+    lexicon = service.retriever.lexicon
+    assert lexicon.translate("Tokayev won the snap election") == []
+    assert "türkiye" in lexicon.vocabulary and lexicon.translate("Türkiye") == []
+
+
+def test_a_russian_question_is_searched_by_bm25_with_its_translated_words(service):
+    retriever = service.retriever
+    query = retriever.lexical_query("Ключевой частью какой китайской инфраструктурной инициативы является Казахстан?")
+    assert {"key", "chines", "infrastructur", "initi", "kazakhstan"} <= set(query.terms)
+    assert query.visible > 0.7
+    # words without a counterpart in the corpus count against the share BM25 sees
+    assert abs(retriever.lexical_query("явка тенге Токаев").visible - 1 / 3) < 1e-6
+    english = retriever.lexical_query("Kazakhstan is a key part of which Chinese infrastructure initiative?")
+    assert english.visible == 1.0 and set(english.terms.values()) == {1.0}
+
+
+def test_the_translation_finds_the_answer_the_meaning_alone_missed(service):
+    question = [Message("user", "Ключевой частью какой китайской инфраструктурной инициативы является Казахстан?")]
+    translated = answer(question, service.retriever, service.settings)
+    assert translated.answered and "Belt and Road" in translated.text
+    assert translated.text.startswith("По данным Nikkei Asia")
+    lexicon = service.retriever.lexicon
+    try:  # the same question with the bridge taken away: dense ranking and visible words only
+        lexicon.translate = lambda text: []
+        untranslated = answer(question, service.retriever, service.settings)
+    finally:
+        del lexicon.translate
+    assert "Belt and Road" not in untranslated.text
