@@ -8,7 +8,7 @@ import pytest
 
 from kzqa.answer import Message, answer
 from kzqa.conversation import is_follow_up, standalone_query
-from kzqa.phrases import REFUSAL, language_of
+from kzqa.phrases import REFUSAL, is_question, language_of
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -83,6 +83,17 @@ def test_the_fixed_words_follow_the_question_language_and_quotes_stay_english(se
     assert "Caspian Institute for Strategic Studies" in russian.text
     assert language_of("Сайлауда Тоқаев неше пайыз дауыс алды?") == "kk"
     assert language_of("Who won?") == "en"
+
+
+def test_an_article_s_own_question_is_never_given_as_the_answer(service):
+    # Caliber.Az asks "Should we expect a change in Astana's foreign policy after the elections?":
+    # the sentence most like the reader's question, and no answer to it.
+    result = ask(service, "Is Kazakhstan's foreign policy expected to change after the election?")
+    assert result.answered
+    assert not any(is_question(text) for text, _ in quotes(result))
+    assert "no changes in foreign policy" in result.text
+    assert is_question("Is a breakaway from Russia possible for Kazakhstan?")
+    assert is_question("He asked: “Why now?”") and not is_question("“Why now?” he asked.")
 
 
 def test_a_follow_up_is_searched_with_the_question_it_follows(service):

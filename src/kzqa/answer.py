@@ -34,6 +34,7 @@ from kzqa.phrases import (
     according_to,
     asks_for_number,
     asks_for_sources,
+    is_question,
     language_of,
     new_numbers,
 )
@@ -91,7 +92,11 @@ class Candidate:
 
 def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
                hits: list[Hit]) -> list[Candidate]:
-    """Every sentence of the retrieved passages, best first; a sentence in two passages counts once."""
+    """Every statement of the retrieved passages, best first; a sentence in two passages counts once.
+
+    Sentences that are questions are left out: an article's rhetorical "Should we expect a change
+    in Astana's foreign policy?" is the sentence most like the reader's question, and answers nothing.
+    """
     spans: dict[tuple[str, int, int], Hit] = {}
     for hit in hits:  # hits are best first: a sentence shared by two passages is cited from the better
         for start, end in hit.chunk.sentences:
@@ -110,6 +115,8 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     wants_number = asks_for_number(question)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
+        if is_question(hit.document.text[start:end]):
+            continue  # a question in the text never answers one, though it is worded most like it
         bonus = NUMBER_BONUS if wants_number and new_numbers(hit.document.text[start:end], question) else 0.0
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score)))
