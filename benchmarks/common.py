@@ -50,11 +50,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def own_questions() -> list[str]:
+    """The first turn of every case of eval/own.jsonl."""
+    return [json.loads(line)["turns"][0] for line in (ROOT / "eval" / "own.jsonl").read_text(encoding="utf-8")
+            .splitlines() if line.strip()]
+
+
 def english_questions() -> list[str]:
-    """The first turn of every case of eval/own.jsonl that is written in English (no Cyrillic)."""
-    cases = [json.loads(line) for line in (ROOT / "eval" / "own.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    return [c["turns"][0] for c in cases if not CYRILLIC.search(c["turns"][0])]
+    """The questions of eval/own.jsonl written in English (no Cyrillic)."""
+    return [q for q in own_questions() if not CYRILLIC.search(q)]
+
+
+def other_language_questions() -> list[str]:
+    """The questions of eval/own.jsonl written in Russian or Kazakh."""
+    return [q for q in own_questions() if CYRILLIC.search(q)]
 
 
 def proc_status(pid: int | str = "self") -> dict[str, int]:
