@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kzqa.answer import Message, answer
-from kzqa.lexicon import corpus_vocabulary, is_foreign, words_of
+from kzqa.lexicon import MOST_WORDS, corpus_vocabulary, is_foreign, words_of
 
 
 def test_the_vocabulary_is_the_corpus_words_without_stop_words():
@@ -62,3 +62,10 @@ def test_the_translation_finds_the_answer_the_meaning_alone_missed(service):
     finally:
         del lexicon.translate
     assert "Belt and Road" not in untranslated.text
+
+
+def test_a_flood_of_foreign_words_is_translated_only_up_to_a_limit(service):
+    flood = " ".join(f"слово{chr(0x430 + i % 32)}{chr(0x430 + i // 32)}" for i in range(300))
+    translations = service.retriever.lexicon.translate(flood)
+    assert len(translations) == MOST_WORDS
+    assert answer([Message("user", flood[:1000])], service.retriever, service.settings).text

@@ -32,6 +32,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a run of letters, with i
 SHORTEST = 3  # letters; shorter words are mostly prepositions, and their matches noise ("в" -> "d")
 Z_NONE = 4.0
 Z_FULL = 6.0
+MOST_WORDS = 32  # foreign words translated per question: a question has far fewer, a flood of words
+# (up to KZQA_MAX_QUESTION_CHARS of them) must not cost one embedding each
 CACHED_WORDS = 4096  # word vectors kept: names and common words recur from question to question
 STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # the stop words BM25 drops (retrieve.Lexical)
 
@@ -71,7 +73,7 @@ class Lexicon:
 
     def translate(self, text: str) -> list[Translation]:
         """Each foreign word of ``text`` with its nearest English word of the corpus."""
-        foreign = list(dict.fromkeys(w for w in words_of(text) if is_foreign(w) and w not in self._known))
+        foreign = list(dict.fromkeys(w for w in words_of(text) if is_foreign(w) and w not in self._known))[:MOST_WORDS]
         if not foreign or not self.vocabulary:
             return []
         cosines = np.stack([self._word_vector(w) for w in foreign]) @ self.vectors.T  # (n_foreign, n_vocab)
