@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import faiss
+import numpy as np
 import pytest
 
 from kzqa.index import (
@@ -76,6 +77,28 @@ def test_a_damaged_index_file_names_the_fix(small_corpus, tmp_path, embedder):
     (live_build(index_dir) / "chunks.faiss").write_bytes(b"not a faiss index")
     with pytest.raises(IndexUnusable, match=r"damaged.*run `kzqa index`"):
         load_index(small_corpus, index_dir, embedder, 600, 1)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda build: np.save(build / "vocabulary.npy", np.zeros((3, 10), np.float32)),  # wrong shape
+    lambda build: np.save(build / "windows.npy", np.zeros((2, 384), np.float32)),  # too few rows
+    lambda build: (build / "vocabulary.json").write_text("null"),
+    lambda build: (build / "vocabulary.json").write_text('{"a": 1}'),
+    lambda build: (build / "vocabulary.json").write_text('["one", "two"]'),  # not the manifest's n_words
+])
+def test_an_index_whose_files_disagree_is_refused_with_the_fix(small_corpus, tmp_path, embedder, damage):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    damage(live_build(index_dir))
+    with pytest.raises(IndexUnusable, match=r"(inconsistent|damaged).*run `kzqa index`"):
+        load_index(small_corpus, index_dir, embedder, 600, 1)
+
+
+def test_the_vocabulary_is_utf8_whatever_the_locale(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "idx"
+    build(small_corpus, index_dir, embedder)
+    raw = (live_build(index_dir) / "vocabulary.json").read_bytes()
+    assert json.loads(raw.decode("utf-8")) == load_index(small_corpus, index_dir, embedder, 600, 1).vocabulary
 
 
 def test_a_crash_mid_build_leaves_the_previous_index_usable(small_corpus, tmp_path, embedder, monkeypatch):

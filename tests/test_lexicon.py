@@ -11,6 +11,8 @@ def test_the_vocabulary_is_the_corpus_words_without_stop_words():
         "accused", "began", "karim", "masimov", "treason", "trial"]
     assert words_of("В чём обвиняют Карима Масимова?") == ["чём", "обвиняют", "карима", "масимова"]
     assert is_foreign("масимова") and not is_foreign("masimov")
+    assert not is_foreign("erdoğan") and not is_foreign("café")  # accented Latin is left to BM25 as written
+    assert words_of("Kazakhstan-Россия post-Soviet") == ["kazakhstan", "россия", "post", "soviet"]
 
 
 def test_the_index_holds_one_vector_per_corpus_word(service):
@@ -69,3 +71,12 @@ def test_a_flood_of_foreign_words_is_translated_only_up_to_a_limit(service):
     translations = service.retriever.lexicon.translate(flood)
     assert len(translations) == MOST_WORDS
     assert answer([Message("user", flood[:1000])], service.retriever, service.settings).text
+
+
+def test_short_foreign_words_do_not_count_and_english_beside_a_foreign_word_stays(service):
+    retriever = service.retriever
+    with_prepositions = retriever.lexical_query("Кто победил на выборах по данным из СМИ?")
+    without = retriever.lexical_query("Кто победил выборах данным СМИ?")
+    assert with_prepositions == without  # "на", "по", "из" are neither seen nor unseen
+    mixed = retriever.lexical_query("Токаев,election Kazakhstan-Россия")
+    assert {"tokayev", "elect", "kazakhstan", "russia"} <= set(mixed.terms)

@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import bm25s
 import faiss
 import numpy as np
 import pysbd
@@ -39,12 +40,12 @@ from tqdm import tqdm
 from kzqa.chunk import CHUNKER_VERSION, Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
-from kzqa.lexicon import corpus_vocabulary
+from kzqa.lexicon import LEXICON_VERSION, corpus_vocabulary
 from kzqa.settings import Settings
 
 FORMAT_VERSION = 3  # 3: vocabulary vectors
 BATCH = 16
-COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "corpus_hash")
+COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "lexicon", "corpus_hash")
 FLAT = {"kind": "flat"}  # what builds of format 2 made before the kind was recorded
 _DEFAULTS = Settings.model_fields
 
@@ -136,6 +137,7 @@ def expected_manifest(corpus_dir: Path, embedder: Embedder, chunk_chars: int, ch
         "chunk_chars": chunk_chars,
         "chunk_overlap": chunk_overlap,
         "splitter": f"pysbd-{pysbd.__version__}/kzqa-{CHUNKER_VERSION}",
+        "lexicon": f"bm25s-{bm25s.__version__}/kzqa-{LEXICON_VERSION}",
         "corpus_hash": corpus_hash(corpus_dir),
         "ann": {"threshold": ann.threshold, "m": ann.m, "ef_construction": ann.ef_construction},
     }
@@ -210,7 +212,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     np.save(staging / "sentences.npy", sentence_vectors)
     np.save(staging / "windows.npy", window_vectors)
     np.save(staging / "vocabulary.npy", vocabulary_vectors)
-    (staging / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False))
+    (staging / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     table = {"chunks": [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "start": c.start, "end": c.end,
                          "sentences": [list(s) for s in c.sentences]} for c in chunks],
              "sentences": [list(s) for s in sentences]}
@@ -252,7 +254,7 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_char
         chunk_index = faiss.read_index(str(build / "chunks.faiss"))
         sentence_vectors = np.load(build / "sentences.npy")
         window_vectors = np.load(build / "windows.npy")
-        vocabulary = json.loads((build / "vocabulary.json").read_text())
+        vocabulary = json.loads((build / "vocabulary.json").read_text(encoding="utf-8"))
         vocabulary_vectors = np.load(build / "vocabulary.npy")
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexUnusable(f"the index in {build} is damaged ({exc}); run `kzqa index` to rebuild it") from None
@@ -260,8 +262,12 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_char
     chunks = [Chunk(c["chunk_id"], c["doc_id"], c["start"], c["end"],
                     documents[c["doc_id"]].text[c["start"]:c["end"]], tuple(tuple(s) for s in c["sentences"]))
               for c in table["chunks"]]
-    consistent = (chunk_index.ntotal == len(chunks) and len(vocabulary) == len(vocabulary_vectors)
-                  and len(sentence_vectors) == len(window_vectors) == len(table["sentences"]))
+    dim = embedder.dim
+    consistent = (chunk_index.ntotal == len(chunks) and chunk_index.d == dim
+                  and isinstance(vocabulary, list) and all(isinstance(w, str) for w in vocabulary)
+                  and len(vocabulary) == found.get("n_words")
+                  and vocabulary_vectors.shape == (len(vocabulary), dim)
+                  and sentence_vectors.shape == window_vectors.shape == (len(table["sentences"]), dim))
     if not consistent:
         raise IndexUnusable(f"the index in {build} is inconsistent; run `kzqa index` to rebuild it")
     rows = {(d, s, e): i for i, (d, s, e) in enumerate(table["sentences"])}

@@ -9,17 +9,26 @@ vocabulary (a z-score), not by its cosine:
 
     cos(x, y)  for every vocabulary word y            (n_vocab,)
     z(x)     = (max_y cos(x, y) - mean_y cos(x, y)) / std_y cos(x, y)
-    weight   = clip((z - Z_NONE) / (Z_FULL - Z_NONE), 0, 1)
+    chance   = sqrt(2 ln n_vocab)       the z the best of n_vocab unrelated words reaches by chance
+    weight   = clip((z - chance - Z_MARGIN) / Z_SPAN, 0, 1)
 
 The weight scales the translated word's BM25 score: a clear translation counts like an English
-word of the question, a doubtful one only partly, a hopeless one not at all. Z_NONE and Z_FULL were
-read off the Russian and Kazakh questions of eval/own.jsonl: below z 4 the best match was almost
-never a translation, above 6 it always was, in between about half the time.
+word of the question, a doubtful one only partly, a hopeless one not at all. Z_MARGIN and Z_SPAN
+were read off the Russian and Kazakh questions of eval/own.jsonl (1340 corpus words, chance 3.8):
+below z 4 the best match was almost never a translation, above 6 it always was, in between about
+half the time. The chance level grows slowly with the vocabulary (4.8 at 10^5 words), so a larger
+corpus needs a clearer match; a vocabulary of a few dozen words cannot give full weight at all
+(z never exceeds sqrt(n_vocab - 1)).
+
+Only words in another script than Latin are translated (Cyrillic, mostly): an accented Latin word
+("Erdoğan", "café") is left to BM25 as written.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,10 +37,11 @@ import numpy as np
 
 from kzqa.embed import Embedder
 
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a run of letters, with inner apostrophes or hyphens
+LEXICON_VERSION = 2  # of the word rules below (recorded in the index manifest)
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # a run of letters, with inner apostrophes; hyphens split
 SHORTEST = 3  # letters; shorter words are mostly prepositions, and their matches noise ("в" -> "d")
-Z_NONE = 4.0
-Z_FULL = 6.0
+Z_MARGIN = 0.2  # above the chance level: no weight yet
+Z_SPAN = 2.0  # from no weight to full weight
 MOST_WORDS = 32  # foreign words translated per question: a question has far fewer, a flood of words
 # (up to KZQA_MAX_QUESTION_CHARS of them) must not cost one embedding each
 CACHED_WORDS = 4096  # word vectors kept: names and common words recur from question to question
@@ -44,8 +54,8 @@ def words_of(text: str) -> list[str]:
 
 
 def is_foreign(word: str) -> bool:
-    """Whether a word is written in another script than the corpus's English (Cyrillic, mostly)."""
-    return any(ch.isalpha() and not ch.isascii() for ch in word)
+    """Whether a word is written in another script than the corpus's Latin (Cyrillic, mostly)."""
+    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in word)
 
 
 def corpus_vocabulary(texts: list[str]) -> list[str]:
@@ -79,6 +89,7 @@ class Lexicon:
         cosines = np.stack([self._word_vector(w) for w in foreign]) @ self.vectors.T  # (n_foreign, n_vocab)
         best = cosines.argmax(axis=1)
         z = (cosines.max(axis=1) - cosines.mean(axis=1)) / np.maximum(cosines.std(axis=1), 1e-9)
-        weights = np.clip((z - Z_NONE) / (Z_FULL - Z_NONE), 0.0, 1.0)
+        chance = math.sqrt(2 * math.log(max(len(self.vocabulary), 2)))
+        weights = np.clip((z - chance - Z_MARGIN) / Z_SPAN, 0.0, 1.0)
         return [Translation(word, self.vocabulary[b], float(w))
                 for word, b, w in zip(foreign, best, weights, strict=True)]

@@ -5,8 +5,9 @@
 - lexical: BM25 (bm25s, Porter-stemmed English, stop words dropped) over the chunk texts;
 - fusion: weighted reciprocal rank fusion, ``rrf(c) = sum over rankings of w / (RRF_K + rank(c))``,
   which needs no score calibration between the two rankings; w = 1 for dense, and for lexical the
-  share of the question's words that occur in the corpus. A Russian question shares almost no
-  words with the English passages, so fusion falls back to dense order.
+  share of the question's words that occur in the corpus. A Russian or Kazakh question shares no
+  words with the English passages: its words count through their nearest corpus words, each by
+  how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
 
@@ -28,7 +29,7 @@ from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
-from kzqa.lexicon import Lexicon, Translation, words_of
+from kzqa.lexicon import WORD, Lexicon, Translation, is_foreign, words_of
 from kzqa.phrases import leans_back
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -87,15 +88,20 @@ class Lexical:
                               return_ids=False)[0]
 
     def query(self, text: str, translations: list[Translation] = ()) -> LexicalQuery:  # type: ignore[assignment]
-        """The BM25 query of a question; its foreign words count through their ``translations``."""
-        foreign = {t.word for t in translations}
-        own = self.words(" ".join(w for w in text.split() if not set(words_of(w)) & foreign))
+        """The BM25 query of a question. A word in another script that the texts do not hold counts
+        through its translation (if it got one), and a short one ("в", "на") not at all."""
+        def unknown_foreign(word: str) -> bool:
+            return is_foreign(word) and not set(self.words(word)) & self._vocab
+
+        own_text = WORD.sub(lambda m: " " if unknown_foreign(m.group()) else m.group(), text)
+        own = list(dict.fromkeys(self.words(own_text)))  # distinct stems
+        foreign = {w for w in words_of(text) if unknown_foreign(w)}  # distinct, translated or not
         terms = {w: 1.0 for w in own if w in self._vocab}
         for translation in (t for t in translations if t.weight > 0):
             for stem in self.words(translation.english):
                 terms[stem] = max(terms.get(stem, 0.0), translation.weight)
-        seen = sum(w in self._vocab for w in own) + sum(t.weight for t in translations)
-        total = len(own) + len(translations)
+        seen = sum(w in self._vocab for w in own) + sum(t.weight for t in translations if t.word in foreign)
+        total = len(own) + len(foreign)
         return LexicalQuery(terms, seen / total if total else 0.0)
 
     def scores(self, query: LexicalQuery) -> np.ndarray:
