@@ -100,7 +100,6 @@ def new_numbers(sentence: str, question: str) -> bool:
     return bool({n.lower() for n in NUMBER.findall(sentence)} - {n.lower() for n in NUMBER.findall(question)})
 
 
-
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks rather than states ("Should we expect a change ...?")."""
     return sentence.rstrip(" \"'”’»)").endswith("?")

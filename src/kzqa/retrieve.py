@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -87,7 +88,7 @@ class Lexical:
         return bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
                               return_ids=False)[0]
 
-    def query(self, text: str, translations: list[Translation] = ()) -> LexicalQuery:  # type: ignore[assignment]
+    def query(self, text: str, translations: Sequence[Translation] = ()) -> LexicalQuery:
         """The BM25 query of a question. A word in another script that the texts do not hold counts
         through its translation (if it got one), and a short one ("в", "на") not at all."""
         def unknown_foreign(word: str) -> bool:
