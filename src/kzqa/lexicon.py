@@ -45,7 +45,7 @@ Z_SPAN = 2.0  # from no weight to full weight
 MOST_WORDS = 32  # foreign words translated per question: a question has far fewer, a flood of words
 # (up to KZQA_MAX_QUESTION_CHARS of them) must not cost one embedding each
 CACHED_WORDS = 4096  # word vectors kept: names and common words recur from question to question
-STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # the stop words BM25 drops (retrieve.Lexical)
+STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # dropped here and by BM25 (retrieve.Lexical)
 
 
 def words_of(text: str) -> list[str]:

@@ -30,12 +30,13 @@ from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
-from kzqa.lexicon import WORD, Lexicon, Translation, is_foreign, words_of
+from kzqa.lexicon import STOP_WORDS, WORD, Lexicon, Translation, is_foreign, words_of
 from kzqa.phrases import leans_back
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
 DUPLICATE_COS = 0.97
+STOP_WORDS_LIST = sorted(STOP_WORDS)  # the lexicon's vocabulary leaves out the same words
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,13 @@ class Lexical:
     def __init__(self, texts: list[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
-        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
+        tokens = bm25s.tokenize(texts, stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False)
         self._bm25.index(tokens, show_progress=False)
         self._vocab = set(tokens.vocab)
 
     def words(self, query: str) -> list[str]:
         """The query's stemmed words, stop words dropped."""
-        return bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
+        return bm25s.tokenize([query], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
                               return_ids=False)[0]
 
     def query(self, text: str, translations: Sequence[Translation] = ()) -> LexicalQuery:
