@@ -44,7 +44,8 @@ def test_english_and_words_the_corpus_already_has_are_left_alone(service):
 def test_a_russian_question_is_searched_by_bm25_with_its_translated_words(service):
     retriever = service.retriever
     query = retriever.lexical_query("Ключевой частью какой китайской инфраструктурной инициативы является Казахстан?")
-    assert {"key", "chines", "infrastructur", "initi", "kazakhstan"} <= set(query.terms)
+    assert {"key", "infrastructur", "initi", "kazakhstan"} <= set(query.terms)
+    assert {"chines", "china"} & set(query.terms)  # "китайской": the model's nearest may be either
     assert query.visible > 0.7
     # words without a counterpart in the corpus count against the share BM25 sees
     assert abs(retriever.lexical_query("явка тенге Токаев").visible - 1 / 3) < 1e-6

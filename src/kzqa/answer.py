@@ -9,13 +9,18 @@ is ranked by
 
     dense(s)   = (cos(q, s) + cos(q, w)) / 2
     lexical(s) = bm25(s) / (max bm25 over the candidates) * (share of q's words found in the corpus)
-    score(s)   = dense(s) + LEXICAL_WEIGHT * lexical(s) + NUMBER_BONUS * [q asks for a number and s
-                 holds a number that q does not]
+    score(s)   = dense(s) + LEXICAL_WEIGHT * lexical(s) + TYPE_BONUS * [q asks for a number (a date)
+                 and s holds a number (says when) in words that q does not]
 
 The dense part carries meaning across languages and paraphrase; the window gives "He is accused of
 treason." the name its previous sentence holds; the lexical part rewards the exact names and
-numbers asked about. Whether to answer at all is decided on the highest dense(s) among the
-candidates against ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another language).
+numbers asked about.
+
+kzqa refuses (``answered`` false, the closest passages listed) when the highest dense(s) among the
+candidates is below ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another
+language): nothing is about the question; or when the best sentence, quoted with its neighbour,
+cannot be the answer for what the question pins down (``grounding.shortfall``: a count, a date, a
+year, a rarely used name).
 """
 
 from __future__ import annotations
@@ -28,14 +33,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kzqa.conversation import Message, standalone_query
+from kzqa.grounding import Asked, near_text, refusal, shortfall
+from kzqa.lexicon import is_foreign
+from kzqa.names import Name
 from kzqa.phrases import (
-    NOTHING_MATCHES,
-    REFUSAL,
     according_to,
+    asks_for_date,
     asks_for_number,
     asks_for_sources,
+    attribution,
     is_question,
     language_of,
+    new_dates,
     new_numbers,
 )
 from kzqa.retrieve import Filters, Hit, LexicalQuery, Retriever
@@ -43,7 +52,7 @@ from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal
 LEXICAL_WEIGHT = 0.1
-NUMBER_BONUS = 0.04
+TYPE_BONUS = 0.04
 # e5's cosines of a Russian or Kazakh question with English text run lower than an English
 # question's with the same text (mean over all sentences: 0.735 against 0.770 on our question
 # sets), so a question in another language than its passages is held to a bar this much lower.
@@ -75,6 +84,7 @@ class Answer:
     note: str | None = None  # for the reader, e.g. that generation was unavailable
     retrieved: tuple[Hit, ...] = ()  # every passage the search returned, best first
     retrieval_seconds: float = 0.0  # embedding the query and searching, within this answer
+    refusal_reason: str | None = None  # why kzqa did not answer, in English (for programs and logs)
 
 
 @dataclass(frozen=True)
@@ -112,12 +122,14 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     # (a Russian question's only visible words may be a year, which must not decide the answer).
     bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
     lexical = bm25[rows] / max(float(bm25[rows].max()), 1e-9) * query.visible
-    wants_number = asks_for_number(question)
+    wants_number, wants_date = asks_for_number(question), asks_for_date(question)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
-        if is_question(hit.document.text[start:end]):
+        text = hit.document.text[start:end]
+        if is_question(text):
             continue  # a question in the text never answers one, though it is worded most like it
-        bonus = NUMBER_BONUS if wants_number and new_numbers(hit.document.text[start:end], question) else 0.0
+        typed = (wants_number and new_numbers(text, question)) or (wants_date and new_dates(text, question))
+        bonus = TYPE_BONUS if typed else 0.0
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score)))
     return sorted(scored, key=lambda c: -c.score)
@@ -186,24 +198,38 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if named and not (filters and filters.outlets):
         filters = replace(filters or Filters(), outlets=named)
         question = retriever.named_outlets(question)[1]
+    # "According to Abishev, what ...?": the passages are searched with the name, the sentences judged
+    # without it, and only sentences with the name near them are quoted (when there are any).
+    speaker, focus = attribution(question)
     started = time.perf_counter()
     vector = retriever.embed_query(query)
     # A follow-up is searched with its context, but its sentences are judged by what it asks now too.
-    sentence_vector = vector if query == question else _unit(vector + retriever.embed_query(question))
+    sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     lexical = retriever.lexical_query(query)
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
     retrieval_seconds = time.perf_counter() - started
-    ranked = candidates(retriever, sentence_vector, lexical, question, hits)
+    ranked = candidates(retriever, sentence_vector, retriever.lexical_query(focus) if speaker else lexical, focus,
+                        hits)
+    if speaker and (name := _speaker_name(speaker, retriever)):
+        near = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, most_share=1.0)]
+        ranked = near or ranked
     support = max((c.dense for c in ranked), default=0.0)
-    # Refuse when even the best sentence is not close to the question, or when the question asks
-    # for a number and the best sentence holds none that it did not already have.
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
-    if support < bar or not ranked or _wrong_answer_type(ranked[0], question):
+    chosen = choose(ranked, question, settings.answer_sentences) if ranked else []
+    asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
+                  | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem)
+    best = chosen[0] if chosen else None
+    if not hits:
+        reason = "no passage matches the chosen outlets and dates"
+    elif best is None or support < bar:
+        reason = f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
+    else:
+        reason = shortfall(best.hit, best.start, best.end, asked, retriever.names)
+    if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
-        refusal = (REFUSAL if hits else NOTHING_MATCHES)[language]
-        return Answer(refusal, False, closest, query, language, support, retrieved=tuple(hits),
-                      retrieval_seconds=retrieval_seconds)
-    text, citations = compose(choose(ranked, question, settings.answer_sentences), language)
+        return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
+                      support, retrieved=tuple(hits), retrieval_seconds=retrieval_seconds, refusal_reason=reason)
+    text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(hits),
                   retrieval_seconds=retrieval_seconds)
 
@@ -223,9 +249,12 @@ def extractive_events(result: Answer) -> Iterator[tuple[str, object]]:
     yield "done", result
 
 
-def _wrong_answer_type(candidate: Candidate, question: str) -> bool:
-    sentence = candidate.hit.document.text[candidate.start:candidate.end]
-    return asks_for_number(question) and not new_numbers(sentence, question)
+def _speaker_name(speaker: str, retriever: Retriever) -> Name | None:
+    """The speaker's name as the English passages write it (a Russian name by its nearest corpus word)."""
+    if not is_foreign(speaker):
+        return Name(tuple(speaker.split()))
+    words = [t.english.capitalize() for t in retriever.lexicon.translate(speaker) if t.weight > 0]
+    return Name(tuple(words)) if words else None
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

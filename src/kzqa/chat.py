@@ -76,7 +76,8 @@ def chat_response(result: Answer, conversation_id: str | None = None, message_id
     unsupported = [UnsupportedOut(index=u.index, sentence=u.sentence, reason=u.reason) for u in result.unsupported]
     return ChatResponse(answer=result.text, answered=result.answered, query=result.query,
                         citations=[citation_out(c) for c in result.citations], generated=result.generated,
-                        unsupported=unsupported, note=result.note, conversation_id=conversation_id,
+                        unsupported=unsupported, note=result.note, refusal_reason=result.refusal_reason,
+                        conversation_id=conversation_id,
                         message_id=message_id)
 
 

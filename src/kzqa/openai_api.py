@@ -105,6 +105,7 @@ class ChatCompletion(BaseModel):
     generated: bool = False
     unsupported: list[UnsupportedOut] = Field(default_factory=list)
     note: str | None = None
+    refusal_reason: str | None = None
 
 
 class ModelCard(BaseModel):
@@ -159,7 +160,7 @@ def _chunks(svc: Service, messages: list[Message], completion_id: str, created: 
             elif kind == "done":
                 reply = chat_response(value)  # type: ignore[arg-type]
                 extra = reply.model_dump(mode="json", include={"citations", "answered", "query", "generated",
-                                                               "unsupported", "note"})
+                                                               "unsupported", "note", "refusal_reason"})
                 yield chunk(delta({}, "stop"), answer=reply.answer, **extra)
                 if include_usage:  # stream_options.include_usage: one more chunk, with no choices
                     yield chunk([], usage=_usage(messages, reply.answer).model_dump())
@@ -189,7 +190,7 @@ def chat_completions(body: ChatCompletionRequest, svc: ServiceDep) -> Any:
     return ChatCompletion(id=completion_id, created=created, choices=[Choice(message=AssistantMessage(
         content=reply.answer))], usage=_usage(messages, reply.answer), citations=reply.citations,
         answered=reply.answered, query=reply.query, generated=reply.generated, unsupported=reply.unsupported,
-        note=reply.note)
+        note=reply.note, refusal_reason=reply.refusal_reason)
 
 
 @router.get("/models", response_model=ModelList)

@@ -17,6 +17,11 @@ REFUSAL = {
     "ru": "В документах нет ответа на этот вопрос. Ниже приведены самые близкие фрагменты.",
     "kk": "Құжаттарда бұл сұраққа жауап жоқ. Төменде ең жақын үзінділер берілген.",
 }
+NOT_MENTIONED = {
+    "en": "No document mentions {names}.",
+    "ru": "Ни один документ не упоминает {names}.",
+    "kk": "{names} ешбір құжатта аталмайды.",
+}
 NOTHING_MATCHES = {
     "en": "No document matches the chosen outlets and dates.",
     "ru": "Ни один документ не подходит под выбранные издания и даты.",
@@ -50,9 +55,38 @@ ASKS_FOR_NUMBER = re.compile(
     r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|age)|until when|"
     r"in what year|which year|сколько|до какого года|в каком году|какой процент|какая доля|қанша|нешінші)\b",
     re.IGNORECASE)
+# Those that ask for a count or a share (the number will count something the question names): by
+# their question words, or by asking what a quantity "is" ("What was the voter turnout?").
+ASKS_FOR_COUNT = re.compile(
+    r"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
+    r"қанша|what (is|was|are|were) (the )?(\w+ )?(number|amount|turnout|population|rate|size|total|price|cost|"
+    r"budget|value|length|area|salary|income|percentage|share|proportion)s?)\b", re.IGNORECASE)
+# Those that ask for a name ("What are the names of ...?", "Как зовут ...?").
+ASKS_FOR_NAME = re.compile(
+    r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
+    r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
+    re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
+
+# Question openings that ask for a date or a time of some kind (the answer will say when).
+ASKS_FOR_DATE = re.compile(
+    r"^\W*(when|(on|in|at|by|from|since|until)?\s*(what|which)\s+(\w+\s+)?(date|day|month|time|season)s?|"
+    r"когда|какого числа|(в|на|с|до)?\s*(какой|какую|каком|какого)\s+(\w+\s+)?"
+    r"(дату|дат[ыеа]|день|дня|месяце|месяца))\b|"
+    r"\b(қашан|қай (күні|айда|кезде|уақытта))\b",  # Kazakh puts its question word before the verb
+    re.IGNORECASE)
+MONTH_NAMES = (r"january|february|march|april|may|june|july|august|september|october|november|december|"
+               r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
+# What an English passage says "when" with: dates (a day with its month counts as one: "November 16"
+# answers "on what day in November"), years and the words of relative time.
+TIME_WORDS = re.compile(
+    rf"\b((?:{MONTH_NAMES})\.? \d{{1,2}}\b|\d{{1,2}} (?:{MONTH_NAMES})\b|{MONTH_NAMES}|1[5-9]\d\d|20\d\d|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|eve|ago|days?|"
+    r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
+    r"after|recently)\b", re.IGNORECASE)
+YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 # Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
@@ -60,6 +94,27 @@ OPEN_QUESTION = re.compile(
     r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (do|does|did|will|would) .*\b"
     r"(say|think|expect|see|view|predict|write|report)|как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
     r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
+
+
+# "According to Abishev, ...", "In Beisebayev's view, ...", "What does Solozobov say ...", "по словам
+# Абишева": the question asks what one person says. The name tells whose words to quote, not what
+# they are about, so the sentences are scored without it.
+_NAME = r"(?P<name>[A-ZА-ЯЁ][\w’'.-]*(?:\s+[A-ZА-ЯЁ][\w’'.-]*){0,3})"
+ATTRIBUTIONS = (
+    re.compile(rf"\b(?i:according to)\s+(?:[a-z]+\s+){{0,3}}{_NAME}\s*,?\s*"),
+    re.compile(rf"\b(?i:in)\s+{_NAME}(?:’s|'s)\s+(?i:view|opinion|words|assessment|analysis|estimation)\s*,?\s*"),
+    re.compile(rf"\b(?i:does|did|do)\s+{_NAME}\s+(?i:say|think|believe|expect|argue|claim|predict|suggest|consider)\b\s*"),
+    re.compile(rf"\b(?i:по (?:словам|мнению|оценке|версии))\s+{_NAME}\s*,?\s*"),
+)
+
+
+def attribution(question: str) -> tuple[str | None, str]:
+    """(the person a question attributes what it asks to, the question without that attribution)."""
+    for pattern in ATTRIBUTIONS:
+        if match := pattern.search(question):
+            rest = question[:match.start()] + " " + question[match.end():]
+            return match.group("name"), " ".join(rest.split())
+    return None, question
 
 
 def language_of(text: str) -> str:
@@ -98,6 +153,34 @@ def asks_for_number(question: str) -> bool:
 def new_numbers(sentence: str, question: str) -> bool:
     """Whether the sentence holds a number the question does not (a candidate answer)."""
     return bool({n.lower() for n in NUMBER.findall(sentence)} - {n.lower() for n in NUMBER.findall(question)})
+
+
+def asks_for_count(question: str) -> bool:
+    return bool(ASKS_FOR_COUNT.search(question))
+
+
+def asks_for_name(question: str) -> bool:
+    return bool(ASKS_FOR_NAME.search(question))
+
+
+def asks_for_date(question: str) -> bool:
+    return bool(ASKS_FOR_DATE.search(question))
+
+
+def new_dates(sentence: str, question: str) -> bool:
+    """Whether the sentence says when in words the question does not use (a candidate answer)."""
+    asked = {w.lower() for w in TIME_WORDS.findall(question)}
+    return any(w.lower() not in asked for w in TIME_WORDS.findall(sentence))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘«(]?[A-ZА-ЯЁ])")  # an end before the next sentence's capital
+
+
+def asking_part(message: str) -> list[str]:
+    """The sentences of a message that ask ("I read the news. Who is Yury Solozobov?" -> the second),
+    or all of them when none ends with a question mark."""
+    sentences = [s for s in SENTENCE_END.split(message.strip()) if s]
+    return [s for s in sentences if is_question(s)] or sentences
 
 
 def is_question(sentence: str) -> bool:

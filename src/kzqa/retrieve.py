@@ -31,6 +31,7 @@ from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
 from kzqa.lexicon import STOP_WORDS, WORD, Lexicon, Translation, is_foreign, words_of
+from kzqa.names import NameIndex
 from kzqa.phrases import leans_back
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -84,6 +85,10 @@ class Lexical:
         self._bm25.index(tokens, show_progress=False)
         self._vocab = set(tokens.vocab)
 
+    def stem(self, word: str) -> str:
+        """A lower-case word as BM25 indexes it."""
+        return self._stemmer.stemWord(word)
+
     def words(self, query: str) -> list[str]:
         """The query's stemmed words, stop words dropped."""
         return bm25s.tokenize([query], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
@@ -124,6 +129,7 @@ class Retriever:
         self.embedder = embedder
         self.chunk_lexical = Lexical([c.text for c in index.chunks])
         self.lexicon = Lexicon(index.vocabulary, index.vocabulary_vectors, embedder)
+        self.names = NameIndex(index.documents.values())
         sentence_keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
         # Row of the sentence before each sentence in its document (itself for a document's first):
         # rows are sorted by (doc_id, start), so the previous row is the previous sentence.

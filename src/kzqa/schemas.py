@@ -98,6 +98,8 @@ class ChatResponse(BaseModel):
     unsupported: list[UnsupportedOut] = Field(
         default_factory=list, description="Generated sentences the cited passages do not support.")
     note: str | None = Field(None, description="For the reader, e.g. that generation was unavailable.")
+    refusal_reason: str | None = Field(
+        None, description="Why the documents were judged not to hold the answer (English); null when answered.")
     conversation_id: str | None = None
     message_id: str | None = Field(None, description="This answer's id, for POST /api/feedback.")
 

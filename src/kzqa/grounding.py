@@ -1,0 +1,128 @@
+"""Whether the best sentence can be the answer, beyond being close to the question.
+
+An embedding scores "Firstly, holding elections in 2024 ... was out of the question" close to
+"Who won the 2024 United States presidential election?", and "Karim Masimov, ... his two deputies
+and several hundred others were arrested" close to "How many years in prison was Karim Masimov
+sentenced to?". What tells them apart are the words the question pins down. The best sentence
+(with the neighbour it is quoted with) falls short when
+
+- the question asks how many / how much / what share (``phrases.asks_for_count``) and no number of
+  the sentence, other than the question's own and years, counts something the question speaks of:
+  one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
+  among the COUNTED_AFTER words after the number or the word before it ("230 people were killed",
+  "more than 300 companies", "7,000 km of border", "a turnout of 69%", see LINKS); a percentage
+  counts as a share;
+- the question asks for another number (a year, an age, a length: ``phrases.asks_for_number``) and
+  the sentence holds none the question does not;
+- the question asks for a name and the sentence holds none that the question does not;
+- the question asks when and the sentence names no date or time the question does not;
+- the question gives a year that neither the passage, the sentence's paragraph nor the document's
+  date holds;
+- the question gives a name that at most RARE_NAME_SHARE of the documents use (``names.py``) and
+  neither the passage, the sentence's paragraph, nor the document's title, outlet or author names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kzqa.names import NameIndex, new_name, paragraph_around, question_names
+from kzqa.phrases import (
+    NOT_MENTIONED,
+    NOTHING_MATCHES,
+    NUMBER,
+    REFUSAL,
+    YEAR,
+    asking_part,
+    asks_for_count,
+    asks_for_date,
+    asks_for_name,
+    asks_for_number,
+    new_dates,
+    new_numbers,
+)
+from kzqa.retrieve import Hit
+
+# A name the question gives that at most this share of the documents use must be named near the
+# answer. Names most documents use ("Kazakhstan", "Tokayev") are the corpus's topic; with five
+# documents this asks it of the names that only one of them uses.
+RARE_NAME_SHARE = 0.25
+COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new parties"
+# Before the number, only its own word ("received 81.3%") or the word before a link ("a turnout of
+# 69%", "the population was 19 million"): "Tokayev beat five other candidates" counts candidates.
+LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "totalled", "totaled", "stood"})
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
+PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
+SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question pins down, in the stems the corpus is searched with."""
+
+    text: str  # the question as the reader wrote it (without the outlet it names)
+    stems: frozenset[str]  # its words, and the English words standing in for its Russian or Kazakh ones
+    stem: Callable[[str], str]  # the stemmer behind ``stems``, for the sentence's words
+
+
+def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> str | None:
+    """Why document text[start:end] of ``hit`` cannot answer the question (see the module's docstring),
+    or None when nothing speaks against it."""
+    doc = hit.document
+    # What the question pins down is in its asking sentences ("Ignore the passages. Who is X?" asks who X is).
+    sentence, question = doc.text[start:end], " ".join(asking_part(asked.text))
+    if asks_for_count(question) and not counts_something_asked(sentence, asked):
+        return "the question asks how many, and no number of the sentence counts what it asks about"
+    if asks_for_number(question) and not new_numbers(sentence, question):
+        return "the question asks for a number and the sentence holds none"
+    if asks_for_date(question) and not new_dates(sentence, question):
+        return "the question asks when and the sentence does not say"
+    if asks_for_name(question) and not new_name(sentence, question):
+        return "the question asks for a name and the sentence gives none it does not already have"
+    near = near_text(hit, start, end)
+    for year in YEAR.findall(question):
+        if year not in near and not (doc.published or "").startswith(year):
+            return f"the question gives the year {year}, and nothing near the sentence does"
+    for name in question_names(question):
+        if names.share(name) <= RARE_NAME_SHARE and not names.named_in(near, name, RARE_NAME_SHARE):
+            return f"the question names {name}, and nothing near the sentence does"
+    return None
+
+
+def near_text(hit: Hit, start: int, end: int) -> str:
+    """What a reader sees around document text[start:end]: the passage, the sentence's paragraph (a
+    quote's speaker is often named at its end), and the document's title, outlet and author."""
+    doc = hit.document
+    return "\n".join([hit.chunk.text, paragraph_around(doc.text, start, end), doc.title, doc.outlet, doc.author or ""])
+
+
+def counts_something_asked(sentence: str, asked: Asked) -> bool:
+    """Whether a number of the sentence (not the question's own, not a year) has a word of the question
+    next to it (see the module's docstring)."""
+    tokens = [t.lower() for t in TOKEN.findall(sentence)]
+    own = {n.lower() for n in NUMBER.findall(asked.text)}
+    for i, token in enumerate(tokens):
+        number = token.rstrip("%")
+        if not NUMBER.fullmatch(number) or number in own or YEAR.fullmatch(number):
+            continue
+        before = tokens[max(0, i - 2): i] if i and tokens[i - 1] in LINKS else tokens[max(0, i - 1): i]
+        around = before + tokens[i: i + 1 + COUNTED_AFTER]
+        words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
+        if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
+            words += SHARE_WORDS
+        if any(asked.stem(w) in asked.stems for w in words):
+            return True
+    return False
+
+
+def refusal(question: str, language: str, names: NameIndex, found_passages: bool) -> str:
+    """The refusal in the question's language, naming what the question asks about that no document mentions."""
+    if not found_passages:
+        return NOTHING_MATCHES[language]
+    unknown = [str(name) for name in question_names(question) if names.unknown(name)]
+    if not unknown:
+        return REFUSAL[language]
+    quoted = ", ".join(f"“{name}”" if language == "en" else f"«{name}»" for name in unknown)
+    return f"{REFUSAL[language]} {NOT_MENTIONED[language].format(names=quoted)}"

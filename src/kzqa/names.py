@@ -1,0 +1,150 @@
+"""Documents -> the names they mention (capitalised words and runs of them), and how widely.
+
+A question that names something only one document speaks of ("the Baikonur Cosmodrome", "the
+2024 United States presidential election", "Prime Minister") can only be answered from where the
+corpus speaks of it. A passage that quotes a close-sounding sentence from elsewhere ("holding
+elections in 2024 ...") does not answer it, however similar its embedding. Names that run
+through the corpus ("Kazakhstan", "Tokayev") are its topic and need not be repeated near the
+answer.
+
+A name is matched as written, capitalised: the corpus's "former prime ministers" does not name
+the office "Prime Minister". A name counts as mentioned near an answer when it is there whole, or
+one of its own rare words is ("Gaziz Abishev" by "Abishev concluded", but "United States" not by
+"United Nations"), or the initials of a name there spell it ("EU").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kzqa.ingest import Document
+from kzqa.phrases import asking_part
+
+NAMES_VERSION = 1  # of the rules below
+LONGEST = 4  # words; longer runs are counted by their pieces
+# A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
+RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:[ \t]+[A-Z][\w’'.&-]*)*")
+POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
+PIECE = re.compile(r"[A-Za-z0-9&]+(?:[’'.][A-Za-z]+)*")  # hyphens and slashes split ("Ankara-sponsored")
+# Capitalised words of a question that are no names: question words, months and weekdays (dates
+# are checked as answer types, not as names), and words that open a clause.
+NOT_NAMES = frozenset({
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was", "were", "do", "does",
+    "did", "can", "could", "will", "would", "should", "has", "have", "had", "in", "on", "at", "from", "to", "for",
+    "by", "with", "according", "apart", "besides", "roughly", "approximately", "about", "i", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday"
+})
+JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Turkic States"
+LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
+
+
+@dataclass(frozen=True)
+class Name:
+    words: tuple[str, ...]  # as written, capitalised
+
+    def __str__(self) -> str:
+        return " ".join(self.words)
+
+
+def _runs(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(offset, capitalised words) of each run of capitalised words, split at possessives and into
+    the capitalised pieces of hyphenated words."""
+    for match in RUN.finditer(text):
+        offset = match.start()
+        for part in POSSESSIVE.split(match.group()):
+            words = [p for word in part.split() for p in PIECE.findall(word) if p[:1].isupper()]
+            if words:
+                yield offset, words
+            offset += len(part)
+
+
+def question_names(question: str) -> list[Name]:
+    """The names an English question mentions, in its asking sentences (``phrases.asking_part``); the
+    first word of each sentence is a capital by position, not a name."""
+    names = []
+    for sentence in asking_part(question):
+        for offset, words in _runs(sentence):
+            if offset == 0:
+                words = words[1:]
+            words = [w for w in words if w.lower() not in NOT_NAMES]
+            if words:
+                names.append(Name(tuple(words)))
+    return names
+
+
+def new_name(sentence: str, question: str) -> bool:
+    """Whether the sentence names someone or something the question does not: a run of capitalised
+    words none of which the question holds (a sentence's first word only as part of a longer run)."""
+    asked = {w.lower() for _, words in _runs(question) for w in words}
+    for offset, words in _runs(sentence):
+        if offset == 0 and len(words) == 1:
+            continue  # "Tokayev beat ..." or "The ...": a capital by position
+        if not asked & {w.lower() for w in words}:
+            return True
+    return False
+
+
+def initials(text: str) -> set[str]:
+    """Acronyms of the long names in a text: "European Union" -> "EU", "Organization of Turkic States"
+    -> "OTS" (every span from one capitalised word to a later one, joining words skipped)."""
+    found = set()
+    for match in LONG_NAME.findall(text):
+        capitals = [w[0] for w in match.split() if w not in JOINERS]
+        found |= {"".join(capitals[i:j]) for i in range(len(capitals)) for j in range(i + 2, len(capitals) + 1)}
+    return found
+
+
+def _written(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the words stand in the text one after the other, capitalised, as whole words."""
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    return re.search(rf"(?<![\w-]){pattern}(?!\w)", text) is not None
+
+
+class NameIndex:
+    """Every name of up to LONGEST words in the documents (titles too) -> the documents that use it."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self._documents: dict[str, set[str]] = {}
+        self._initials: set[str] = set()
+        self.n_documents = 0
+        for doc in documents:
+            self.n_documents += 1
+            text = f"{doc.title}\n{doc.text}"
+            self._initials |= initials(text)
+            for _, words in _runs(text):
+                for size in range(1, min(LONGEST, len(words)) + 1):
+                    for start in range(len(words) - size + 1):
+                        self._documents.setdefault(" ".join(words[start:start + size]), set()).add(doc.doc_id)
+
+    def share(self, name: Name) -> float:
+        """Share of the documents that use the name, in [0, 1] (0 for a name the corpus never uses)."""
+        if not self.n_documents:
+            return 0.0
+        return len(self._documents.get(str(name), ())) / self.n_documents
+
+    def named_in(self, text: str, name: Name, most_share: float) -> bool:
+        """Whether the text names ``name``: all of it, one of its words that at most ``most_share`` of the
+        documents use ("Abishev concluded" for "Gaziz Abishev", but not "United Nations" for "United
+        States"), or, for a one-word name, its initials ("EU" by "European Union")."""
+        if _written(text, name.words):
+            return True
+        if any(self.share(Name((w,))) <= most_share and _written(text, (w,)) for w in name.words):
+            return True
+        return len(name.words) == 1 and name.words[0].replace(".", "").upper() in initials(text)
+
+    def unknown(self, name: Name) -> bool:
+        """Whether no document uses the name, any word of it, or a long name it could be the initials of."""
+        if self.share(name) or any(self._documents.get(w) for w in name.words):
+            return False
+        return not (len(name.words) == 1 and name.words[0].replace(".", "").upper() in self._initials)
+
+
+def paragraph_around(text: str, start: int, end: int) -> str:
+    """The paragraph (between blank lines) that holds text[start:end]."""
+    first = text.rfind("\n\n", 0, start)
+    last = text.find("\n\n", end)
+    return text[first + 2 if first >= 0 else 0: last if last >= 0 else len(text)]
