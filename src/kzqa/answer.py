@@ -215,16 +215,16 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         ranked = near or ranked
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
-    chosen = choose(ranked, question, settings.answer_sentences) if ranked else []
     asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
-                  | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem)
-    best = chosen[0] if chosen else None
+                  | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
+                  language)
     if not hits:
-        reason = "no passage matches the chosen outlets and dates"
-    elif best is None or support < bar:
-        reason = f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
+        chosen, reason = [], "no passage matches the chosen outlets and dates"
+    elif not ranked or support < bar:
+        chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:
-        reason = shortfall(best.hit, best.start, best.end, asked, retriever.names)
+        chosen = choose(ranked, question, settings.answer_sentences)
+        reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,

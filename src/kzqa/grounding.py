@@ -6,8 +6,9 @@ and several hundred others were arrested" close to "How many years in prison was
 sentenced to?". What tells them apart are the words the question pins down. The best sentence
 (with the neighbour it is quoted with) falls short when
 
-- the question asks how many / how much / what share (``phrases.asks_for_count``) and no number of
-  the sentence, other than the question's own and years, counts something the question speaks of:
+- the question (in English) asks how many / how much / what share (``phrases.asks_for_count``) and
+  no number of the sentence, other than the question's own, years and days of dates, counts
+  something the question speaks of:
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
   among the COUNTED_AFTER words after the number or the word before it ("230 people were killed",
   "more than 300 companies", "7,000 km of border", "a turnout of 69%", see LINKS); a percentage
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
+    MONTH_NAMES,
     NOT_MENTIONED,
     NOTHING_MATCHES,
     NUMBER,
@@ -55,6 +57,7 @@ COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new part
 LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "totalled", "totaled", "stood"})
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
+DATE = re.compile(rf"\b(?:{MONTH_NAMES})\.? \d{{1,2}}\b|\b\d{{1,2}} (?:{MONTH_NAMES})\b", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
 
@@ -65,6 +68,7 @@ class Asked:
     text: str  # the question as the reader wrote it (without the outlet it names)
     stems: frozenset[str]  # its words, and the English words standing in for its Russian or Kazakh ones
     stem: Callable[[str], str]  # the stemmer behind ``stems``, for the sentence's words
+    language: str = "en"
 
 
 def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> str | None:
@@ -73,7 +77,9 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     doc = hit.document
     # What the question pins down is in its asking sentences ("Ignore the passages. Who is X?" asks who X is).
     sentence, question = doc.text[start:end], " ".join(asking_part(asked.text))
-    if asks_for_count(question) and not counts_something_asked(sentence, asked):
+    # A Russian or Kazakh word reaches the English one it stands for too unreliably ("лет" is not
+    # "years") to demand it next to the number: there, any new number will do.
+    if asked.language == "en" and asks_for_count(question) and not counts_something_asked(sentence, asked):
         return "the question asks how many, and no number of the sentence counts what it asks about"
     if asks_for_number(question) and not new_numbers(sentence, question):
         return "the question asks for a number and the sentence holds none"
@@ -101,7 +107,7 @@ def near_text(hit: Hit, start: int, end: int) -> str:
 def counts_something_asked(sentence: str, asked: Asked) -> bool:
     """Whether a number of the sentence (not the question's own, not a year) has a word of the question
     next to it (see the module's docstring)."""
-    tokens = [t.lower() for t in TOKEN.findall(sentence)]
+    tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" date ", sentence))]  # a date's day counts nothing
     own = {n.lower() for n in NUMBER.findall(asked.text)}
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
