@@ -15,6 +15,16 @@ def test_kzqa_ask_prints_a_cited_answer(settings, service):
     assert sources.startswith("[1] New Eastern Outlook, Tokayev's policies will focus on Russia, China and the West")
 
 
+def test_kzqa_ask_says_why_it_refuses_and_lists_the_closest_passages(settings, service):
+    done = run_kzqa("ask", "Until what year does Russia lease the Baikonur Cosmodrome?", env=kzqa_env(settings))
+    assert done.returncode == 0, done.stderr
+    answer, _, sources = done.stdout.partition("\n\n")
+    assert answer.startswith("The documents do not answer this question.")
+    assert "No document mentions “Baikonur Cosmodrome”." in answer
+    assert answer.splitlines()[-1].startswith("(Why: ")  # e.g. no sentence close enough
+    assert sources.startswith("[1] ")
+
+
 def test_kzqa_ask_json_prints_the_api_response(settings, service):
     done = run_kzqa("ask", "Who ruled Kazakhstan from 1991 to 2019?", "--json", env=kzqa_env(settings))
     assert done.returncode == 0, done.stderr

@@ -101,6 +101,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     base = (args.server or f"http://{settings.host}:{settings.port}").rstrip("/")
     print(data["answer"])
+    if data.get("refusal_reason"):
+        print(f"(Why: {data['refusal_reason']}.)")
     print()
     for c in data["citations"]:
         print(f"[{c['n']}] {c['outlet']}, {c['title']} ({c['published'] or 'undated'})")
