@@ -125,7 +125,8 @@ def test_a_new_document_is_served_after_kzqa_index_reload_without_dropping_a_req
         reader.start()
         try:
             shutil.copy(newcomer, corpus / newcomer.name)
-            done = run_kzqa("index", "--quiet", "--reload", base, env=env)
+            # the build shares the 2 cores with the server answering without pause: allow it 4x its time alone
+            done = run_kzqa("index", "--quiet", "--reload", base, env=env, timeout=600)
         finally:
             stop.set()
             reader.join()

