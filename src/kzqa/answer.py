@@ -198,32 +198,23 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if named and not (filters and filters.outlets):
         filters = replace(filters or Filters(), outlets=named)
         question = retriever.named_outlets(question)[1]
-    # "According to Abishev, what ...?": the passages are searched with the name, the sentences judged
-    # without it, and only sentences with the name near them are quoted (when there are any).
-    speaker, focus = attribution(question)
     started = time.perf_counter()
     vector = retriever.embed_query(query)
-    # A follow-up is searched with its context, but its sentences are judged by what it asks now too.
-    sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     lexical = retriever.lexical_query(query)
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
     retrieval_seconds = time.perf_counter() - started
-    ranked = candidates(retriever, sentence_vector, retriever.lexical_query(focus) if speaker else lexical, focus,
-                        hits)
-    if speaker and (name := _speaker_name(speaker, retriever)):
-        near = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, most_share=1.0)]
-        ranked = near or ranked
+    ranked = _ranked(retriever, question, query, vector, lexical, hits)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
-    asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
-                  | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
-                  language)
     if not hits:
         chosen, reason = [], "no passage matches the chosen outlets and dates"
     elif not ranked or support < bar:
         chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:
         chosen = choose(ranked, question, settings.answer_sentences)
+        asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
+                      | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
+                      language)
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
@@ -232,6 +223,23 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(hits),
                   retrieval_seconds=retrieval_seconds)
+
+
+def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray, lexical: LexicalQuery,
+            hits: list[Hit]) -> list[Candidate]:
+    """The candidate sentences for ``question``, searched as ``query`` (``vector``, ``lexical``), best first.
+
+    A follow-up is searched with its context, but its sentences are judged by what it asks now too.
+    "According to Abishev, what ...?": the passages were searched with the name, the sentences are
+    judged without it, and only those with the name near them are kept (when there are any).
+    """
+    speaker, focus = attribution(question)
+    sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
+    ranked = candidates(retriever, sentence_vector, retriever.lexical_query(focus) if speaker else lexical, focus,
+                        hits)
+    if speaker and (name := _speaker_name(speaker, retriever)):
+        ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
+    return ranked
 
 
 def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:
