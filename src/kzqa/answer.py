@@ -214,8 +214,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         chosen = choose(ranked, question, settings.answer_sentences)
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
                       | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
-                      language)
+                      language, focus=attribution(question)[1])
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
+        # another outlet's line is quoted only if it could be the answer too
+        chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,

@@ -10,15 +10,15 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   no number of the sentence, other than the question's own, years and days of dates, counts
   something the question speaks of:
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
-  among the COUNTED_AFTER words after the number or the word before it ("230 people were killed",
-  "more than 300 companies", "7,000 km of border", "a turnout of 69%", see LINKS); a percentage
-  counts as a share;
+  among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
+  ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
+  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
 - the question asks for another number (a year, an age, a length: ``phrases.asks_for_number``) and
   the sentence holds none the question does not;
 - the question asks for a name and the sentence holds none that the question does not;
 - the question asks when and the sentence names no date or time the question does not;
-- the question gives a year that neither the passage, the sentence's paragraph nor the document's
-  date holds;
+- the question gives a year that neither the passage, the sentence's paragraph, the document's title,
+  outlet or author (``near_text``) nor the document's date holds;
 - the question gives a name that at most RARE_NAME_SHARE of the documents use (``names.py``) and
   neither the passage, the sentence's paragraph, nor the document's title, outlet or author names it.
 """
@@ -52,9 +52,13 @@ from kzqa.retrieve import Hit
 # documents this asks it of the names that only one of them uses.
 RARE_NAME_SHARE = 0.25
 COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new parties"
-# Before the number, only its own word ("received 81.3%") or the word before a link ("a turnout of
-# 69%", "the population was 19 million"): "Tokayev beat five other candidates" counts candidates.
-LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "totalled", "totaled", "stood"})
+# Before the number, only the word it belongs to: the one right before it ("received 81.3%"), or the
+# one before its link and hedge words ("a turnout of 69%", "turnout stood at about 69 percent"), at most
+# LINKED words back. "Tokayev beat five other candidates" counts candidates, not Tokayev.
+LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "totalled", "totaled", "stood", "about",
+                   "around", "nearly", "almost", "over", "some", "roughly", "approximately", "just", "only", "more",
+                   "less", "fewer", "than", "least", "up"})
+LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
 DATE = re.compile(rf"\b(?:{MONTH_NAMES})\.? \d{{1,2}}\b|\b\d{{1,2}} (?:{MONTH_NAMES})\b", re.IGNORECASE)
@@ -69,30 +73,33 @@ class Asked:
     stems: frozenset[str]  # its words, and the English words standing in for its Russian or Kazakh ones
     stem: Callable[[str], str]  # the stemmer behind ``stems``, for the sentence's words
     language: str = "en"
+    focus: str | None = None  # what it asks without whom it quotes ("According to X, when ...?" -> "when ...?")
 
 
 def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> str | None:
     """Why document text[start:end] of ``hit`` cannot answer the question (see the module's docstring),
     or None when nothing speaks against it."""
     doc = hit.document
-    # What the question pins down is in its asking sentences ("Ignore the passages. Who is X?" asks who X is).
+    # What the question pins down is in its asking sentences ("Ignore the passages. Who is X?" asks who
+    # X is); what it asks for, in those sentences without the person it quotes.
     sentence, question = doc.text[start:end], " ".join(asking_part(asked.text))
+    asking = " ".join(asking_part(asked.focus)) if asked.focus else question
     # A Russian or Kazakh word reaches the English one it stands for too unreliably ("лет" is not
     # "years") to demand it next to the number: there, any new number will do.
-    if asked.language == "en" and asks_for_count(question) and not counts_something_asked(sentence, asked):
+    if asked.language == "en" and asks_for_count(asking) and not counts_something_asked(sentence, asked):
         return "the question asks how many, and no number of the sentence counts what it asks about"
-    if asks_for_number(question) and not new_numbers(sentence, question):
+    if asks_for_number(asking) and not new_numbers(sentence, asking):
         return "the question asks for a number and the sentence holds none"
-    if asks_for_date(question) and not new_dates(sentence, question):
+    if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
-    if asks_for_name(question) and not new_name(sentence, question):
+    if asks_for_name(asking) and not new_name(sentence, asking):
         return "the question asks for a name and the sentence gives none it does not already have"
     near = near_text(hit, start, end)
     for year in YEAR.findall(question):
         if year not in near and not (doc.published or "").startswith(year):
             return f"the question gives the year {year}, and nothing near the sentence does"
     for name in question_names(question):
-        if names.share(name) <= RARE_NAME_SHARE and not names.named_in(near, name, RARE_NAME_SHARE):
+        if names.rare(name, RARE_NAME_SHARE) and not names.named_in(near, name, RARE_NAME_SHARE):
             return f"the question names {name}, and nothing near the sentence does"
     return None
 
@@ -113,14 +120,21 @@ def counts_something_asked(sentence: str, asked: Asked) -> bool:
         number = token.rstrip("%")
         if not NUMBER.fullmatch(number) or number in own or YEAR.fullmatch(number):
             continue
-        before = tokens[max(0, i - 2): i] if i and tokens[i - 1] in LINKS else tokens[max(0, i - 1): i]
-        around = before + tokens[i: i + 1 + COUNTED_AFTER]
+        around = tokens[_belongs_to(tokens, i): i + 1 + COUNTED_AFTER]
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
             words += SHARE_WORDS
         if any(asked.stem(w) in asked.stems for w in words):
             return True
     return False
+
+
+def _belongs_to(tokens: list[str], i: int) -> int:
+    """Where the words before tokens[i] that it belongs to begin (see LINKS)."""
+    j = i - 1
+    while j >= 0 and i - j <= LINKED and tokens[j] in LINKS:
+        j -= 1
+    return max(j, 0)
 
 
 def refusal(question: str, language: str, names: NameIndex, found_passages: bool) -> str:

@@ -22,22 +22,27 @@ from dataclasses import dataclass
 from kzqa.ingest import Document
 from kzqa.phrases import asking_part
 
-NAMES_VERSION = 1  # of the rules below
 LONGEST = 4  # words; longer runs are counted by their pieces
+# Upper-case letters of the Latin script, accented ones too ("Türkiye", "Øresund"); names in other
+# scripts are reached through their translation (lexicon.py), not here.
+UPPER = "".join(sorted({ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper()}))
+_CAP = f"[{re.escape(UPPER)}]"
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
-RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:[ \t]+[A-Z][\w’'.&-]*)*")
+RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
-PIECE = re.compile(r"[A-Za-z0-9&]+(?:[’'.][A-Za-z]+)*")  # hyphens and slashes split ("Ankara-sponsored")
-# Capitalised words of a question that are no names: question words, months and weekdays (dates
-# are checked as answer types, not as names), and words that open a clause.
+PIECE = re.compile(r"[^\W_]+(?:[’'.][^\W_]+)*")  # hyphens and slashes split ("Ankara-sponsored")
+# Capitalised words of a question that are no names: question words, articles, months and weekdays
+# (dates are checked as answer types, not as names), and words that open a clause.
 NOT_NAMES = frozenset({
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was", "were", "do", "does",
     "did", "can", "could", "will", "would", "should", "has", "have", "had", "in", "on", "at", "from", "to", "for",
-    "by", "with", "according", "apart", "besides", "roughly", "approximately", "about", "i", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday"
+    "by", "with", "according", "apart", "besides", "roughly", "approximately", "about", "i", "the", "a", "an", "of",
+    "and", "or", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "prof"
 })
+# A question written in capitals, or with every word capitalised, says nothing by its capitals.
+CAPITALISED_SHARE = 0.8  # of its words
 JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Turkic States"
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
 
@@ -55,11 +60,16 @@ def _runs(text: str) -> Iterator[tuple[int, list[str]]]:
     the capitalised pieces of hyphenated words."""
     for match in RUN.finditer(text):
         offset = match.start()
-        for part in POSSESSIVE.split(match.group()):
+        for part in re.split(f"({POSSESSIVE.pattern})", match.group()):
             words = [p for word in part.split() for p in PIECE.findall(word) if p[:1].isupper()]
-            if words:
+            if words and not POSSESSIVE.fullmatch(part):
                 yield offset, words
             offset += len(part)
+
+
+def _opens(text: str, offset: int) -> bool:
+    """Whether a word at ``offset`` opens the text (nothing but punctuation, space or emoji before it)."""
+    return not re.search(r"\w", text[:offset])
 
 
 def question_names(question: str) -> list[Name]:
@@ -67,8 +77,11 @@ def question_names(question: str) -> list[Name]:
     first word of each sentence is a capital by position, not a name."""
     names = []
     for sentence in asking_part(question):
+        words_of_sentence = re.findall(r"[^\W\d_]+", sentence)
+        if sum(w[0].isupper() for w in words_of_sentence) > CAPITALISED_SHARE * max(len(words_of_sentence), 2):
+            continue  # "WHAT DID TOKAYEV PROMISE?", "Did Tokayev Win In Almaty?"
         for offset, words in _runs(sentence):
-            if offset == 0:
+            if _opens(sentence, offset):
                 words = words[1:]
             words = [w for w in words if w.lower() not in NOT_NAMES]
             if words:
@@ -78,12 +91,14 @@ def question_names(question: str) -> list[Name]:
 
 def new_name(sentence: str, question: str) -> bool:
     """Whether the sentence names someone or something the question does not: a run of capitalised
-    words none of which the question holds (a sentence's first word only as part of a longer run)."""
+    words none of which the question holds (a sentence's first word only as part of a longer run;
+    months and weekdays are no names)."""
     asked = {w.lower() for _, words in _runs(question) for w in words}
     for offset, words in _runs(sentence):
-        if offset == 0 and len(words) == 1:
+        if _opens(sentence, offset) and len(words) == 1:
             continue  # "Tokayev beat ..." or "The ...": a capital by position
-        if not asked & {w.lower() for w in words}:
+        found = {w.lower() for w in words} - NOT_NAMES
+        if found and not asked & found:
             return True
     return False
 
@@ -100,7 +115,7 @@ def initials(text: str) -> set[str]:
 
 def _written(text: str, words: tuple[str, ...]) -> bool:
     """Whether the words stand in the text one after the other, capitalised, as whole words."""
-    pattern = r"\s+".join(re.escape(w) for w in words)
+    pattern = r"[\s-]+".join(re.escape(w) for w in words)  # "Kassym Jomart" is "Kassym-Jomart"
     return re.search(rf"(?<![\w-]){pattern}(?!\w)", text) is not None
 
 
@@ -126,15 +141,22 @@ class NameIndex:
             return 0.0
         return len(self._documents.get(str(name), ())) / self.n_documents
 
+    def rare(self, name: Name, most_share: float) -> bool:
+        """Whether at most ``most_share`` of the documents use the name and one of its words: "President
+        Tokayev" is as common as its words, however few documents write the two together."""
+        return self.share(name) <= most_share and any(self.share(Name((w,))) <= most_share for w in name.words)
+
     def named_in(self, text: str, name: Name, most_share: float) -> bool:
         """Whether the text names ``name``: all of it, one of its words that at most ``most_share`` of the
         documents use ("Abishev concluded" for "Gaziz Abishev", but not "United Nations" for "United
-        States"), or, for a one-word name, its initials ("EU" by "European Union")."""
+        States"), or its initials ("EU" for "European Union", and "European Union" for "EU")."""
         if _written(text, name.words):
             return True
         if any(self.share(Name((w,))) <= most_share and _written(text, (w,)) for w in name.words):
             return True
-        return len(name.words) == 1 and name.words[0].replace(".", "").upper() in initials(text)
+        if len(name.words) > 1:  # "European Union" by "EU"
+            return _written(text, ("".join(w[0] for w in name.words if w.lower() not in JOINERS),))
+        return name.words[0].replace(".", "").upper() in initials(text)
 
     def unknown(self, name: Name) -> bool:
         """Whether no document uses the name, any word of it, or a long name it could be the initials of."""

@@ -6,6 +6,9 @@ Quotes from the corpus stay as written; only the words kzqa adds around them are
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import pysbd
 
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -56,26 +59,33 @@ ASKS_FOR_NUMBER = re.compile(
     r"in what year|which year|сколько|до какого года|в каком году|какой процент|какая доля|қанша|нешінші)\b",
     re.IGNORECASE)
 # Those that ask for a count or a share (the number will count something the question names): by
-# their question words, or by asking what a quantity "is" ("What was the voter turnout?").
+# their question words, or by asking what a quantity "is" ("What was the budget?"). The quantity nouns
+# are those of the numeric answer types of Li and Roth's question taxonomy (2002): count, money,
+# percent, size, distance, period, speed, temperature, weight.
+QUANTITY_NOUNS = (r"number|amount|count|total|population|turnout|price|cost|budget|salary|income|wage|revenue|"
+                  r"value|rate|percentage|share|proportion|size|area|length|distance|height|depth|width|"
+                  r"duration|speed|temperature|weight")
 ASKS_FOR_COUNT = re.compile(
-    r"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
-    r"қанша|what (is|was|are|were) (the )?(\w+ )?(number|amount|turnout|population|rate|size|total|price|cost|"
-    r"budget|value|length|area|salary|income|percentage|share|proportion)s?)\b", re.IGNORECASE)
+    rf"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
+    rf"қанша|what (is|was|are|were) (the )?(\w+ )?({QUANTITY_NOUNS})s?)\b", re.IGNORECASE)
 # Those that ask for a name ("What are the names of ...?", "Как зовут ...?").
 ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
     r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
     re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
+                    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
 
 # Question openings that ask for a date or a time of some kind (the answer will say when).
+# (At the start of the question: "when" inside it is a conjunction, "What did he say when asked?".)
 ASKS_FOR_DATE = re.compile(
-    r"^\W*(when|(on|in|at|by|from|since|until)?\s*(what|which)\s+(\w+\s+)?(date|day|month|time|season)s?|"
-    r"когда|какого числа|(в|на|с|до)?\s*(какой|какую|каком|какого)\s+(\w+\s+)?"
-    r"(дату|дат[ыеа]|день|дня|месяце|месяца))\b|"
-    r"\b(қашан|қай (күні|айда|кезде|уақытта))\b",  # Kazakh puts its question word before the verb
+    r"^[\W_]*(?:(?:and|but|so|then)\s+)?"
+    r"(when|(?:(?:on|in|at|by|from|since|until)\s+)?(?:what|which)\s+(?:\w+\s+)?(?:date|day|month|time|season)s?|"
+    r"what (?:is|was|were) the (?:\w+ )?(?:date|day|time)s?|"
+    r"когда|какого числа|(?:(?:в|на|с|до)\s+)?(?:какой|какую|каком|какого)\s+(?:\w+\s+)?"
+    r"(?:дату|дат[ыеа]|день|дня|месяце|месяца))\b|"
+    r"\b(қашан|қай (?:күні|айда|кезде|уақытта))\b",  # Kazakh puts its question word before the verb
     re.IGNORECASE)
 MONTH_NAMES = (r"january|february|march|april|may|june|july|august|september|october|november|december|"
                r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
@@ -83,9 +93,10 @@ MONTH_NAMES = (r"january|february|march|april|may|june|july|august|september|oct
 # answers "on what day in November"), years and the words of relative time.
 TIME_WORDS = re.compile(
     rf"\b((?:{MONTH_NAMES})\.? \d{{1,2}}\b|\d{{1,2}} (?:{MONTH_NAMES})\b|{MONTH_NAMES}|1[5-9]\d\d|20\d\d|"
+    r"\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d|noon|midnight|morning|afternoon|evening|night|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|eve|ago|days?|"
     r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
-    r"after|recently)\b", re.IGNORECASE)
+    r"after|recently)(?!\w)", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 # Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
@@ -113,7 +124,7 @@ def attribution(question: str) -> tuple[str | None, str]:
     for pattern in ATTRIBUTIONS:
         if match := pattern.search(question):
             rest = question[:match.start()] + " " + question[match.end():]
-            return match.group("name"), " ".join(rest.split())
+            return re.sub(r"(?:’s|'s)$", "", match.group("name")), " ".join(rest.split())
     return None, question
 
 
@@ -173,14 +184,17 @@ def new_dates(sentence: str, question: str) -> bool:
     return any(w.lower() not in asked for w in TIME_WORDS.findall(sentence))
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘«(]?[A-ZА-ЯЁ])")  # an end before the next sentence's capital
+@lru_cache(maxsize=3)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
 
 
 def asking_part(message: str) -> list[str]:
     """The sentences of a message that ask ("I read the news. Who is Yury Solozobov?" -> the second),
-    or all of them when none ends with a question mark."""
-    sentences = [s for s in SENTENCE_END.split(message.strip()) if s]
-    return [s for s in sentences if is_question(s)] or sentences
+    or all of them when none ends with a question mark. pysbd splits them ("Mr. Tokayev" stays whole)."""
+    language = "ru" if CYRILLIC.search(message) else "en"  # pysbd knows no Kazakh; its punctuation is Russian's
+    sentences = [s.strip() for s in _segmenter(language).segment(message.strip()) if s.strip()]
+    return [s for s in sentences if is_question(s)] or sentences or [message]
 
 
 def is_question(sentence: str) -> bool:
