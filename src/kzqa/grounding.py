@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
-    MONTH_NAMES,
+    DAY_OF_MONTH,
     NOT_MENTIONED,
     NOTHING_MATCHES,
     NUMBER,
@@ -61,7 +61,7 @@ LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "tot
 LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
-DATE = re.compile(rf"\b(?:{MONTH_NAMES})\.? \d{{1,2}}\b|\b\d{{1,2}} (?:{MONTH_NAMES})\b", re.IGNORECASE)
+DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
 

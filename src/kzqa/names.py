@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
-from kzqa.phrases import asking_part
+from kzqa.phrases import MONTHS, WEEKDAYS, asking_part
 
 LONGEST = 4  # words; longer runs are counted by their pieces
 # Upper-case letters of the Latin script, accented ones too ("Türkiye", "Øresund"); names in other
@@ -37,9 +37,7 @@ NOT_NAMES = frozenset({
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was", "were", "do", "does",
     "did", "can", "could", "will", "would", "should", "has", "have", "had", "in", "on", "at", "from", "to", "for",
     "by", "with", "according", "apart", "besides", "roughly", "approximately", "about", "i", "the", "a", "an", "of",
-    "and", "or", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "prof"
+    "and", "or", "mr", "mrs", "ms", "dr", "prof", *MONTHS, *WEEKDAYS,
 })
 # A question written in capitals, or with every word capitalised, says nothing by its capitals.
 CAPITALISED_SHARE = 0.8  # of its words

@@ -87,17 +87,21 @@ ASKS_FOR_DATE = re.compile(
     r"(?:дату|дат[ыеа]|день|дня|месяце|месяца))\b|"
     r"\b(қашан|қай (?:күні|айда|кезде|уақытта))\b",  # Kazakh puts its question word before the verb
     re.IGNORECASE)
-MONTH_NAMES = (r"january|february|march|april|may|june|july|august|september|october|november|december|"
-               r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTH_NAMES = "|".join(MONTHS)
+DAY_OF_MONTH = rf"(?:{MONTH_NAMES})\.? \d{{1,2}}\b|\d{{1,2}} (?:{MONTH_NAMES})\b"  # "November 20", "20 Nov"
+YEAR_DIGITS = r"1[5-9]\d\d|20\d\d"
 # What an English passage says "when" with: dates (a day with its month counts as one: "November 16"
 # answers "on what day in November"), years and the words of relative time.
 TIME_WORDS = re.compile(
-    rf"\b((?:{MONTH_NAMES})\.? \d{{1,2}}\b|\d{{1,2}} (?:{MONTH_NAMES})\b|{MONTH_NAMES}|1[5-9]\d\d|20\d\d|"
+    rf"\b({DAY_OF_MONTH}|{MONTH_NAMES}|{YEAR_DIGITS}|"
     r"\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d|noon|midnight|morning|afternoon|evening|night|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|eve|ago|days?|"
+    rf"{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|tonight|eve|ago|days?|"
     r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
     r"after|recently)(?!\w)", re.IGNORECASE)
-YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
 
 # Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
