@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
-from kzqa.answer import Message, answer
+from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, with_nearest_sentences
 from kzqa.conversation import is_follow_up, standalone_query
-from kzqa.phrases import REFUSAL, is_question, language_of
+from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -94,6 +95,51 @@ def test_an_article_s_own_question_is_never_given_as_the_answer(service):
     assert "no changes in foreign policy" in result.text
     assert is_question("Is a breakaway from Russia possible for Kazakhstan?")
     assert is_question("He asked: “Why now?”") and not is_question("“Why now?” he asked.")
+
+
+def test_the_corpus_s_nearest_sentence_is_weighed_even_when_its_passage_ranks_below_top_k(service):
+    # A passage's vector averages all its sentences: one that answers in a single sentence among
+    # others can miss the top k, so the passages of the corpus's nearest sentences join the candidates.
+    retriever, k = service.retriever, service.settings.top_k
+    below_top_k = 0
+    for question in ["Which ex-premiers stayed out of the race?", "Who met Tokayev in September?",
+                     "Кем работал Токаев до президентства?"]:
+        vector, lexical = retriever.embed_query(question), retriever.lexical_query(question)
+        hits = retriever.search_vector(vector, lexical, k)
+        bm25 = retriever.sentence_lexical.scores(lexical)
+        scores = retriever.sentence_dense(vector) + LEXICAL_WEIGHT * bm25 / bm25.max() * lexical.visible
+        keys = sorted(retriever.index.sentence_rows, key=retriever.index.sentence_rows.__getitem__)
+        nearest = keys[int(np.argmax(scores))]
+        in_hits = any(nearest in {(h.chunk.doc_id, *span) for span in h.chunk.sentences} for h in hits)
+        below_top_k += not in_hits
+        pool = with_nearest_sentences(retriever, vector, lexical, hits)
+        assert pool[:k] == hits and len({h.chunk.chunk_id for h in pool}) == len(pool)
+        spans = {(c.hit.chunk.doc_id, c.start, c.end) for c in candidates(retriever, vector, lexical, question, pool)}
+        assert nearest in spans or is_fragment(retriever.index.documents[nearest[0]].text[nearest[1]:nearest[2]])
+    assert below_top_k >= 1  # the story above needs a question whose nearest sentence lies outside the top k
+
+
+def test_a_stray_quote_mark_or_photo_credit_is_never_a_candidate(service):
+    # The corpus holds '"' and '© Reuters' as sentences of their own, and e5 finds them close to anything.
+    retriever = service.retriever
+    question = "What's a good recipe for lemon cake?"
+    vector, lexical = retriever.embed_query(question), retriever.lexical_query(question)
+    n_sentences = len(retriever.index.sentence_rows)
+    every_passage = retriever.passages_of(np.zeros(n_sentences), n_sentences, vector, None, [])
+    ranked = candidates(retriever, vector, lexical, question, every_passage)
+    quoted = [c.hit.document.text[c.start:c.end] for c in ranked]
+    texts = [d.text for d in retriever.index.documents.values()]
+    assert any("© Reuters" in t for t in texts) and not any(q.startswith("©") or len(q) < 5 for q in quoted)
+    assert is_fragment("© Pool photo/Reuters") and is_fragment('"') and is_fragment(".")
+    assert not is_fragment("He is accused of treason.")
+
+
+def test_a_sentence_that_leans_back_is_quoted_with_what_it_leans_on(service):
+    # "He also inherited his predecessor's staff." alone does not say whose: the sentence before does.
+    result = ask(service, "What did Tokayev inherit from his predecessor apart from the system of government?")
+    assert "the system of government he inherited from Nazarbayev. He also inherited his predecessor's staff." \
+        in result.text
+    assert all(quote in {c.n: c for c in result.citations}[n].hit.chunk.text for quote, n in quotes(result))
 
 
 def test_a_follow_up_is_searched_with_the_question_it_follows(service):

@@ -6,12 +6,22 @@ is from a question set), each next to an answerable one that the same rule must 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import Stemmer
 
 from kzqa.grounding import Asked, counts_something_asked
-from kzqa.phrases import REFUSAL, asking_part, asks_for_count, asks_for_date, attribution, new_dates
-from tests.test_answer import ask
+from kzqa.phrases import (
+    REFUSAL,
+    asking_part,
+    asks_for_count,
+    asks_for_date,
+    asks_for_number,
+    attribution,
+    new_dates,
+)
+from tests.test_answer import ask, quotes
 
 
 def refused(service, *questions: str):
@@ -84,8 +94,21 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_date("And when did the protests start?") and asks_for_date("What was the date of the vote?")
     assert not asks_for_date("What did Nazarbayev say when asked about Masimov?")  # a conjunction
     assert asks_for_count("What was the budget of the campaign?") and not asks_for_count("What was the slogan?")
+    assert asks_for_count("Какой была явка?") and asks_for_count("Каково число партий?")  # Russian quantities
+    assert not asks_for_count("Какова роль Китая?") and not asks_for_number("Какие посты занимал Токаев?")
+    assert asks_for_number("Назарбаев Қазақстанды қай жылдары басқарды?")  # Kazakh: "in which years"
+    assert asks_for_number("What is the length of the border?")  # a count is a number too
     assert new_dates("Polling stations closed at 8 p.m.", "What time did polling stations close?")
     assert not new_dates("Xi met with Tokayev during September.", "On what day in September did Xi meet Tokayev?")
+
+
+def test_a_russian_question_for_a_quantity_is_answered_by_a_number_or_not_at_all(service):
+    # "What is the length of the border with Russia?" read like an English "What is the length ...?":
+    # a sentence with a number is preferred, and one without is no answer.
+    quoted = ask(service, "Какова длина границы с Россией?")
+    assert quoted.answered and "7,000 km of border" in quoted.text and quoted.text.startswith("По данным Caliber.Az")
+    other_words = ask(service, "Какова протяженность российско-казахстанской границы?")
+    assert not other_words.answered or all(re.search(r"\d", q) for q, _ in quotes(other_words))
 
 
 def test_counting_looks_at_the_words_next_to_each_number():

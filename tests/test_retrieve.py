@@ -70,6 +70,21 @@ def test_filters_keep_only_the_chosen_outlets_and_dates(service):
     assert retriever.search("Tokayev", 5, Filters(outlets=frozenset({"No Such Outlet"}))) == []
 
 
+def test_the_passages_of_the_nearest_sentences_skip_what_was_found_and_honour_filters(service):
+    retriever = service.retriever
+    vector = retriever.embed_query("Who met Tokayev in September?")
+    scores = retriever.sentence_dense(vector)  # (n_sentences,)
+    found = retriever.search("Who met Tokayev in September?", 2)
+    nearest = retriever.passages_of(scores, 10, vector, None, found)
+    assert nearest and not {h.chunk.chunk_id for h in nearest} & {h.chunk.chunk_id for h in found}
+    assert [h.rank for h in nearest] == list(range(3, 3 + len(nearest)))
+    best_row = int(np.argmax(scores))  # the best sentence's passage comes first, unless already found
+    assert retriever.index.chunks[int(retriever.sentence_chunk[best_row])].chunk_id in \
+        {h.chunk.chunk_id for h in found + nearest[:1]}
+    only_nikkei = retriever.passages_of(scores, 50, vector, Filters(outlets=frozenset({"Nikkei Asia"})), [])
+    assert only_nikkei and {h.document.outlet for h in only_nikkei} == {"Nikkei Asia"}
+
+
 def test_sentence_vectors_are_unit_length(service):
     norms = np.linalg.norm(service.retriever.index.sentence_vectors, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)

@@ -14,7 +14,12 @@ is ranked by
 
 The dense part carries meaning across languages and paraphrase; the window gives "He is accused of
 treason." the name its previous sentence holds; the lexical part rewards the exact names and
-numbers asked about.
+numbers asked about. The candidates are the sentences of the retrieved passages and of the
+passages holding the NEAREST_SENTENCES best sentences of the whole corpus by dense(s) +
+LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrelated ones can rank
+below top_k); a question in the text, or a scrap too short to state anything, is never one.
+A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
+its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for.
 
 kzqa refuses (``answered`` false, the closest passages listed) when the highest dense(s) among the
 candidates is below ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another
@@ -42,6 +47,7 @@ from kzqa.phrases import (
     asks_for_number,
     asks_for_sources,
     attribution,
+    is_fragment,
     is_question,
     language_of,
     new_dates,
@@ -61,6 +67,7 @@ NEIGHBOUR = 0.02  # a sentence next to the best one, this close to it, is quoted
 SAME_ANSWER = 0.01  # another outlet's sentence this close to the best one is shown beside it
 SOURCES_VIEW = 0.08  # when asked what the sources say: each outlet's best sentence this close
 MOST_OUTLETS = 4
+NEAREST_SENTENCES = 5
 
 __all__ = ["Answer", "Citation", "Message", "answer"]
 
@@ -94,15 +101,25 @@ class Candidate:
     end: int
     dense: float  # mean cosine of the question with the sentence and with its window
     score: float  # dense + lexical bonus
+    context_start: int | None = None  # start of the sentence before, when this one is quoted with it
 
     @property
     def outlet(self) -> str:
         return self.hit.document.outlet
 
 
+def with_nearest_sentences(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, hits: list[Hit],
+                           filters: Filters | None = None) -> list[Hit]:
+    """``hits`` and, after them, the passages holding the corpus's NEAREST_SENTENCES best sentences."""
+    dense = retriever.sentence_dense(vector)  # (n_sentences,)
+    bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
+    scores = dense + LEXICAL_WEIGHT * bm25 / max(float(bm25.max()), 1e-9) * query.visible
+    return hits + retriever.passages_of(scores, NEAREST_SENTENCES, vector, filters, hits)
+
+
 def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
                hits: list[Hit]) -> list[Candidate]:
-    """Every statement of the retrieved passages, best first; a sentence in two passages counts once.
+    """Every statement of the passages, best first; a sentence in two passages counts once.
 
     Sentences that are questions are left out: an article's rhetorical "Should we expect a change
     in Astana's foreign policy?" is the sentence most like the reader's question, and answers nothing.
@@ -113,35 +130,46 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
             spans.setdefault((hit.chunk.doc_id, start, end), hit)
     if not spans:
         return []
-    index = retriever.index
-    rows = np.array([index.sentence_rows[key] for key in spans])
-    cosines = index.sentence_vectors @ vector  # (n_sentences,)
-    windows = (cosines[rows] + (index.window_vectors[rows] @ vector)) / 2
-    dense = np.where(retriever.leans_back[rows], windows, cosines[rows])
+    rows = np.array([retriever.index.sentence_rows[key] for key in spans])
+    dense = retriever.sentence_dense(vector)[rows]
     # BM25 only sees the question's words that occur in the corpus: its say shrinks with their share
     # (a Russian question's only visible words may be a year, which must not decide the answer).
-    bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
-    lexical = bm25[rows] / max(float(bm25[rows].max()), 1e-9) * query.visible
+    bm25 = retriever.sentence_lexical.scores(query)[rows]
+    lexical = bm25 / max(float(bm25.max()), 1e-9) * query.visible
+    # A sentence that leans back ("This weakens ...") and is nearer the question with the sentence
+    # before it than alone is quoted with that sentence: the reader must see what "This" is.
+    index = retriever.index
+    carried = retriever.leans_back[rows] & (index.window_vectors[rows] @ vector > index.sentence_vectors[rows] @ vector)
     wants_number, wants_date = asks_for_number(question), asks_for_date(question)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
         text = hit.document.text[start:end]
-        if is_question(text):
+        if is_question(text) or is_fragment(text):
             continue  # a question in the text never answers one, though it is worded most like it
         typed = (wants_number and new_numbers(text, question)) or (wants_date and new_dates(text, question))
         bonus = TYPE_BONUS if typed else 0.0
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
-        scored.append(Candidate(hit, start, end, float(dense[i]), float(score)))
+        context = _previous_start(hit, start) if carried[i] else None
+        scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
 
 
+def _previous_start(hit: Hit, start: int) -> int | None:
+    """Where the sentence before the one at ``start`` begins, if the passage holds it in the same paragraph."""
+    i = [s for s, _ in hit.chunk.sentences].index(start)
+    if not i or "\n" in hit.document.text[hit.chunk.sentences[i - 1][1] : start]:
+        return None
+    return hit.chunk.sentences[i - 1][0]
+
+
 def _adjacent(best: Candidate, other: Candidate) -> Candidate | None:
-    """``best`` extended by ``other`` when the two sentences follow each other in a passage that holds both."""
+    """``best`` extended by ``other`` when the two follow each other, in one paragraph, in a passage holding both."""
     if other.hit.chunk.doc_id != best.hit.chunk.doc_id:
         return None
     first, second = sorted((best, other), key=lambda c: c.start)
-    if best.hit.document.text[first.end:second.start].strip():
-        return None  # not next to each other
+    between = best.hit.document.text[first.end : second.start]
+    if between.strip() or "\n" in between:
+        return None  # not next to each other in one paragraph
     for hit in (best.hit, other.hit):
         if hit.chunk.start <= first.start and second.end <= hit.chunk.end:
             return Candidate(hit, first.start, second.end, best.dense, best.score)
@@ -167,7 +195,7 @@ def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]
         if candidate.outlet not in outlets:
             chosen.append(candidate)
             outlets.add(candidate.outlet)
-    return chosen
+    return [replace(c, start=c.context_start) if c.context_start is not None else c for c in chosen]
 
 
 def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation, ...]]:
@@ -203,7 +231,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     lexical = retriever.lexical_query(query)
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
     retrieval_seconds = time.perf_counter() - started
-    ranked = _ranked(retriever, question, query, vector, lexical, hits)
+    ranked, pool = _ranked(retriever, question, query, vector, lexical, hits, filters)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
@@ -221,15 +249,16 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
-                      support, retrieved=tuple(hits), retrieval_seconds=retrieval_seconds, refusal_reason=reason)
+                      support, retrieved=tuple(pool), retrieval_seconds=retrieval_seconds, refusal_reason=reason)
     text, citations = compose(chosen, language)
-    return Answer(text, True, citations, query, language, support, retrieved=tuple(hits),
+    return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
 
 
 def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray, lexical: LexicalQuery,
-            hits: list[Hit]) -> list[Candidate]:
-    """The candidate sentences for ``question``, searched as ``query`` (``vector``, ``lexical``), best first.
+            hits: list[Hit], filters: Filters | None) -> tuple[list[Candidate], list[Hit]]:
+    """The candidate sentences for ``question``, searched as ``query`` (``vector``, ``lexical``), best
+    first, and the passages they were drawn from.
 
     A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     "According to Abishev, what ...?": the passages were searched with the name, the sentences are
@@ -237,11 +266,12 @@ def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray,
     """
     speaker, focus = attribution(question)
     sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
-    ranked = candidates(retriever, sentence_vector, retriever.lexical_query(focus) if speaker else lexical, focus,
-                        hits)
+    sentence_lexical = retriever.lexical_query(focus) if speaker else lexical
+    pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters) if hits else []
+    ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool)
     if speaker and (name := _speaker_name(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
-    return ranked
+    return ranked, pool
 
 
 def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:

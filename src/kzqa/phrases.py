@@ -56,7 +56,8 @@ def leans_back(sentence: str) -> bool:
 # Question words that ask for a quantity, a date or a year (the answer will hold a number).
 ASKS_FOR_NUMBER = re.compile(
     r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|age)|until when|"
-    r"in what year|which year|сколько|до какого года|в каком году|какой процент|какая доля|қанша|нешінші)\b",
+    r"in what year|which year|сколько|до какого года|в каком году|в какие годы|какой процент|какая доля|қанша|"
+    r"неше|нешінші|қай жыл\w*)\b",
     re.IGNORECASE)
 # Those that ask for a count or a share (the number will count something the question names): by
 # their question words, or by asking what a quantity "is" ("What was the budget?"). The quantity nouns
@@ -65,9 +66,13 @@ ASKS_FOR_NUMBER = re.compile(
 QUANTITY_NOUNS = (r"number|amount|count|total|population|turnout|price|cost|budget|salary|income|wage|revenue|"
                   r"value|rate|percentage|share|proportion|size|area|length|distance|height|depth|width|"
                   r"duration|speed|temperature|weight")
+QUANTITY_NOUNS_RU = (r"числ|количеств|сумм|итог|населени|явк|цен|стоимост|бюджет|зарплат|доход|выручк|величин|"
+                     r"ставк|процент|дол[яию]|размер|площад|длин|протяж[её]нност|расстояни|высот|глубин|ширин|"
+                     r"продолжительност|длительност|скорост|температур|вес")  # the same, as Russian stems
 ASKS_FOR_COUNT = re.compile(
     rf"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
-    rf"қанша|what (is|was|are|were) (the )?(\w+ )?({QUANTITY_NOUNS})s?)\b", re.IGNORECASE)
+    rf"қанша|неше|what (is|was|are|were) (the )?(\w+ )?({QUANTITY_NOUNS})s?|"
+    rf"(каков[аоы]?|как(ой|ая|ое|ие|ую|им)) ((был|была|было|были) )?(\w+ )?({QUANTITY_NOUNS_RU})\w*)\b", re.IGNORECASE)
 # Those that ask for a name ("What are the names of ...?", "Как зовут ...?").
 ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
@@ -162,7 +167,8 @@ def asks_for_sources(question: str) -> bool:
 
 
 def asks_for_number(question: str) -> bool:
-    return bool(ASKS_FOR_NUMBER.search(question))
+    """Whether the answer will hold a number: a quantity, a date or a year, or a count."""
+    return bool(ASKS_FOR_NUMBER.search(question) or ASKS_FOR_COUNT.search(question))
 
 
 def new_numbers(sentence: str, question: str) -> bool:
@@ -207,3 +213,9 @@ def asking_part(message: str) -> tuple[str, ...]:
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks rather than states ("Should we expect a change ...?")."""
     return sentence.rstrip(" \"'”’»)").endswith("?")
+
+
+def is_fragment(sentence: str) -> bool:
+    """Whether a 'sentence' is too short to state anything: a quote mark or full stop the splitter left
+    on its own, a photo credit ("© Pool photo/Reuters"). e5 finds such scraps close to any question."""
+    return len(re.findall(r"[^\W\d_]+", sentence)) < 4

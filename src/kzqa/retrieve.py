@@ -10,6 +10,10 @@
   how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
+- sentences: ``sentence_dense`` scores every sentence of the corpus, ``passages_of`` finds the
+  passages holding the best ones. A passage's vector averages all its sentences, so one that
+  answers in a single sentence among unrelated ones can rank below k; answer.py reads these
+  passages too (the search's own ranking, ``/api/search``, is unchanged).
 
 Both BM25 tables are built at load time: for a corpus of this size (hundreds of chunks) that takes
 milliseconds; for a much larger one they would be saved with the index instead.
@@ -136,6 +140,12 @@ class Retriever:
         self.previous_sentence = np.array([i - 1 if i and sentence_keys[i - 1][0] == key[0] else i
                                            for i, key in enumerate(sentence_keys)], dtype=np.int64)
         texts = [index.documents[d].text[s:e] for d, s, e in sentence_keys]
+        # Chunk row of each sentence row: the first passage that holds it (overlapping passages share one).
+        first_chunk: dict[tuple[str, int, int], int] = {}
+        for row, chunk in enumerate(index.chunks):
+            for start, end in chunk.sentences:
+                first_chunk.setdefault((chunk.doc_id, start, end), row)
+        self.sentence_chunk = np.array([first_chunk[key] for key in sentence_keys], dtype=np.int64)
         # A sentence that opens with "He", "It", "This"... is judged with the sentence before it,
         # which names what it speaks of: by its window vector, and by BM25 over the window's words.
         self._outlet_patterns = self.outlet_names()
@@ -225,6 +235,29 @@ class Retriever:
             return shared > (a.end - a.start) / 2
         va, vb = self.index.chunk_index.reconstruct(row), self.index.chunk_index.reconstruct(better)
         return float(va @ vb) > DUPLICATE_COS
+
+    def sentence_dense(self, vector: np.ndarray) -> np.ndarray:
+        """(n_sentences,) cosine of the question with each sentence; for a sentence that leans back
+        ("He is accused of treason."), the mean of that and the cosine with its window."""
+        cosines = self.index.sentence_vectors @ vector
+        return np.where(self.leans_back, (cosines + self.index.window_vectors @ vector) / 2, cosines)
+
+    def passages_of(self, sentence_scores: np.ndarray, n: int, vector: np.ndarray, filters: Filters | None,
+                    exclude: Sequence[Hit]) -> list[Hit]:
+        """The passages, other than ``exclude``, holding the ``n`` best of the (n_sentences,)
+        ``sentence_scores`` among the sentences the filters admit, best first."""
+        allowed = self._allowed(filters)
+        scores = sentence_scores.copy()
+        if allowed is not None:
+            scores[~np.isin(self.sentence_chunk, allowed)] = -np.inf
+        held = {hit.chunk.chunk_id for hit in exclude}
+        rows: list[int] = []
+        for sentence in np.argsort(-scores)[:n]:
+            row = int(self.sentence_chunk[sentence])
+            if np.isfinite(scores[sentence]) and self.index.chunks[row].chunk_id not in held:
+                held.add(self.index.chunks[row].chunk_id)
+                rows.append(row)
+        return [self._hit(row, vector, {}, len(exclude) + rank, 0.0) for rank, row in enumerate(rows, start=1)]
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
         return self.search_vector(self.embed_query(query), self.lexical_query(query), k, filters)
