@@ -9,7 +9,7 @@ import pytest
 
 from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, with_nearest_sentences
 from kzqa.conversation import is_follow_up, standalone_query
-from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of
+from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -63,6 +63,14 @@ def test_asking_what_the_sources_say_gives_one_line_per_outlet(service):
     lines = result.text.splitlines()
     outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in lines]
     assert len(lines) >= 2 and len(set(outlets)) == len(outlets)
+
+
+def test_a_yes_no_question_is_answered_with_what_each_outlet_says(service):
+    result = ask(service, "Did Tokayev win the election?")
+    outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in result.text.splitlines()]
+    assert len(outlets) >= 2 and len(set(outlets)) == len(outlets)
+    assert asks_for_sources("Изменится ли внешняя политика?") and asks_for_sources("Тоқаев жеңді ме?")
+    assert not asks_for_sources("Who won the election?") and not asks_for_sources("Islam in Kazakhstan?")
 
 
 def test_an_off_topic_question_is_refused_with_the_closest_passages(service):

@@ -114,6 +114,11 @@ OPEN_QUESTION = re.compile(
     r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (do|does|did|will|would) .*\b"
     r"(say|think|expect|see|view|predict|write|report)|как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
     r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
+# Yes/no questions ("Is ... expected to change?", "Изменится ли ...?", "... өзгере ме?") ask whether
+# something is so: the reader sees what each outlet says about it, as for an open question.
+YES_NO_QUESTION = re.compile(
+    r"^[\W_]*(?:(?:and|but|so)\s+)?(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b|"
+    r"^[\W_]*[^\W\d_]+\s+ли\b|\s(ма|ме|ба|бе|па|пе)\s*\?", re.IGNORECASE)
 
 
 # "According to Abishev, ...", "In Beisebayev's view, ...", "What does Solozobov say ...", "по словам
@@ -162,8 +167,10 @@ def according_to(outlet: str, author: str | None, published: str | None, languag
 
 
 def asks_for_sources(question: str) -> bool:
-    """Whether the question asks what the sources say, or for a view (all outlets that hold one)."""
-    return bool(ASKS_FOR_SOURCES.search(question) or OPEN_QUESTION.search(question))
+    """Whether the question asks what the sources say, for a view, or whether something is so (all
+    outlets that speak to it)."""
+    return bool(ASKS_FOR_SOURCES.search(question) or OPEN_QUESTION.search(question)
+                or YES_NO_QUESTION.search(question))
 
 
 def asks_for_number(question: str) -> bool:
