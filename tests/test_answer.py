@@ -10,6 +10,7 @@ import pytest
 from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, with_nearest_sentences
 from kzqa.conversation import is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
+from kzqa.retrieve import Filters
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -125,6 +126,21 @@ def test_the_corpus_s_nearest_sentence_is_weighed_even_when_its_passage_ranks_be
         spans = {(c.hit.chunk.doc_id, c.start, c.end) for c in candidates(retriever, vector, lexical, question, pool)}
         assert nearest in spans or is_fragment(retriever.index.documents[nearest[0]].text[nearest[1]:nearest[2]])
     assert below_top_k >= 1  # the story above needs a question whose nearest sentence lies outside the top k
+
+
+def test_asked_what_the_sources_say_every_outlet_s_nearest_sentence_is_weighed(service):
+    retriever, question = service.retriever, "What do the sources say about Kazakhstan's multi-vector policy?"
+    vector, lexical = retriever.embed_query(question), retriever.lexical_query(question)
+    hits = retriever.search_vector(vector, lexical, 2)
+    outlets = {doc.outlet for doc in retriever.index.documents.values()}
+    nearest_only = with_nearest_sentences(retriever, vector, lexical, hits)
+    assert {h.document.outlet for h in nearest_only} != outlets  # the nearest sentences miss an outlet
+    every_outlet = with_nearest_sentences(retriever, vector, lexical, hits, each_outlet=True)
+    assert {h.document.outlet for h in every_outlet} == outlets
+    only_two = Filters(outlets=frozenset({"Caliber.Az", "Nikkei Asia"}))
+    filtered = retriever.search_vector(vector, lexical, 2, only_two)
+    pool = with_nearest_sentences(retriever, vector, lexical, filtered, only_two, each_outlet=True)
+    assert {h.document.outlet for h in pool} == {"Caliber.Az", "Nikkei Asia"}
 
 
 def test_a_stray_quote_mark_or_photo_credit_is_never_a_candidate(service):

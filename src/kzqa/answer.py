@@ -17,7 +17,8 @@ treason." the name its previous sentence holds; the lexical part rewards the exa
 numbers asked about. The candidates are the sentences of the retrieved passages and of the
 passages holding the NEAREST_SENTENCES best sentences of the whole corpus by dense(s) +
 LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrelated ones can rank
-below top_k); a question in the text, or a scrap too short to state anything, is never one.
+below top_k), and when asked what the sources say, of each outlet's best sentence; a question
+in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
 its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for.
 
@@ -67,7 +68,7 @@ NEIGHBOUR = 0.02  # a sentence next to the best one, this close to it, is quoted
 SAME_ANSWER = 0.01  # another outlet's sentence this close to the best one is shown beside it
 SOURCES_VIEW = 0.08  # when asked what the sources say: each outlet's best sentence this close
 MOST_OUTLETS = 4
-NEAREST_SENTENCES = 5
+NEAREST_SENTENCES = 5  # the passages of this many of the corpus's best sentences are weighed too
 
 __all__ = ["Answer", "Citation", "Message", "answer"]
 
@@ -89,7 +90,7 @@ class Answer:
     generated: bool = False  # written by an LLM (generate.py) rather than quoted
     unsupported: tuple = ()  # verify.Unsupported: generated sentences the passages do not support
     note: str | None = None  # for the reader, e.g. that generation was unavailable
-    retrieved: tuple[Hit, ...] = ()  # every passage the search returned, best first
+    retrieved: tuple[Hit, ...] = ()  # every passage weighed: the search's, best first, then the nearest sentences'
     retrieval_seconds: float = 0.0  # embedding the query and searching, within this answer
     refusal_reason: str | None = None  # why kzqa did not answer, in English (for programs and logs)
 
@@ -109,12 +110,18 @@ class Candidate:
 
 
 def with_nearest_sentences(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, hits: list[Hit],
-                           filters: Filters | None = None) -> list[Hit]:
-    """``hits`` and, after them, the passages holding the corpus's NEAREST_SENTENCES best sentences."""
+                           filters: Filters | None = None, each_outlet: bool = False) -> list[Hit]:
+    """``hits`` and, after them, the passages holding the corpus's NEAREST_SENTENCES best sentences
+    and, with ``each_outlet`` (asked what the sources say), each outlet's best sentence."""
     dense = retriever.sentence_dense(vector)  # (n_sentences,)
     bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
     scores = dense + LEXICAL_WEIGHT * bm25 / max(float(bm25.max()), 1e-9) * query.visible
-    return hits + retriever.passages_of(scores, NEAREST_SENTENCES, vector, filters, hits)
+    pool = hits + retriever.passages_of(scores, NEAREST_SENTENCES, vector, filters, hits)
+    admitted = filters or Filters()
+    for outlet in sorted({doc.outlet for doc in retriever.index.documents.values() if admitted.admits(doc)}
+                         if each_outlet else ()):
+        pool += retriever.passages_of(scores, 1, vector, replace(admitted, outlets=frozenset({outlet})), pool)
+    return pool
 
 
 def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
@@ -267,7 +274,8 @@ def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray,
     speaker, focus = attribution(question)
     sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     sentence_lexical = retriever.lexical_query(focus) if speaker else lexical
-    pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters) if hits else []
+    pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters,
+                                  asks_for_sources(focus)) if hits else []
     ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool)
     if speaker and (name := _speaker_name(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
