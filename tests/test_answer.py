@@ -115,8 +115,8 @@ def test_the_corpus_s_nearest_sentence_is_weighed_even_when_its_passage_ranks_be
                      "Кем работал Токаев до президентства?"]:
         vector, lexical = retriever.embed_query(question), retriever.lexical_query(question)
         hits = retriever.search_vector(vector, lexical, k)
-        bm25 = retriever.sentence_lexical.scores(lexical)
-        scores = retriever.sentence_dense(vector) + LEXICAL_WEIGHT * bm25 / bm25.max() * lexical.visible
+        every = retriever.sentence_scores(vector, lexical)  # (n_sentences,) arrays
+        scores = every.dense + LEXICAL_WEIGHT * every.bm25 / every.bm25.max() * lexical.visible
         keys = sorted(retriever.index.sentence_rows, key=retriever.index.sentence_rows.__getitem__)
         nearest = keys[int(np.argmax(scores))]
         in_hits = any(nearest in {(h.chunk.doc_id, *span) for span in h.chunk.sentences} for h in hits)

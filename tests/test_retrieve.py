@@ -73,7 +73,7 @@ def test_filters_keep_only_the_chosen_outlets_and_dates(service):
 def test_the_passages_of_the_nearest_sentences_skip_what_was_found_and_honour_filters(service):
     retriever = service.retriever
     vector = retriever.embed_query("Who met Tokayev in September?")
-    scores = retriever.sentence_dense(vector)  # (n_sentences,)
+    scores = retriever.sentence_scores(vector, retriever.lexical_query("")).dense  # (n_sentences,)
     found = retriever.search("Who met Tokayev in September?", 2)
     nearest = retriever.passages_of(scores, 10, vector, None, found)
     assert nearest and not {h.chunk.chunk_id for h in nearest} & {h.chunk.chunk_id for h in found}

@@ -54,7 +54,7 @@ from kzqa.phrases import (
     new_dates,
     new_numbers,
 )
-from kzqa.retrieve import Filters, Hit, LexicalQuery, Retriever
+from kzqa.retrieve import Filters, Hit, LexicalQuery, Retriever, SentenceScores
 from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal
@@ -109,23 +109,30 @@ class Candidate:
         return self.hit.document.outlet
 
 
+def lexical_share(bm25: np.ndarray, query: LexicalQuery) -> np.ndarray:
+    """BM25 scaled to [0, 1] by its best, times the share of the question's words BM25 can see at
+    all: a Russian question's only visible words may be a year, which must not decide the answer."""
+    return bm25 / max(float(bm25.max()), 1e-9) * query.visible
+
+
 def with_nearest_sentences(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, hits: list[Hit],
-                           filters: Filters | None = None, each_outlet: bool = False) -> list[Hit]:
+                           filters: Filters | None = None, each_outlet: bool = False,
+                           scores: SentenceScores | None = None) -> list[Hit]:
     """``hits`` and, after them, the passages holding the corpus's NEAREST_SENTENCES best sentences
     and, with ``each_outlet`` (asked what the sources say), each outlet's best sentence."""
-    dense = retriever.sentence_dense(vector)  # (n_sentences,)
-    bm25 = retriever.sentence_lexical.scores(query)  # (n_sentences,)
-    scores = dense + LEXICAL_WEIGHT * bm25 / max(float(bm25.max()), 1e-9) * query.visible
-    pool = hits + retriever.passages_of(scores, NEAREST_SENTENCES, vector, filters, hits)
+    if scores is None:
+        scores = retriever.sentence_scores(vector, query)
+    nearness = scores.dense + LEXICAL_WEIGHT * lexical_share(scores.bm25, query)  # (n_sentences,)
+    pool = hits + retriever.passages_of(nearness, NEAREST_SENTENCES, vector, filters, hits)
     admitted = filters or Filters()
     for outlet in sorted({doc.outlet for doc in retriever.index.documents.values() if admitted.admits(doc)}
                          if each_outlet else ()):
-        pool += retriever.passages_of(scores, 1, vector, replace(admitted, outlets=frozenset({outlet})), pool)
+        pool += retriever.passages_of(nearness, 1, vector, replace(admitted, outlets=frozenset({outlet})), pool)
     return pool
 
 
 def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
-               hits: list[Hit]) -> list[Candidate]:
+               hits: list[Hit], scores: SentenceScores | None = None) -> list[Candidate]:
     """Every statement of the passages, best first; a sentence in two passages counts once.
 
     Sentences that are questions are left out: an article's rhetorical "Should we expect a change
@@ -137,16 +144,13 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
             spans.setdefault((hit.chunk.doc_id, start, end), hit)
     if not spans:
         return []
+    if scores is None:
+        scores = retriever.sentence_scores(vector, query)
     rows = np.array([retriever.index.sentence_rows[key] for key in spans])
-    dense = retriever.sentence_dense(vector)[rows]
-    # BM25 only sees the question's words that occur in the corpus: its say shrinks with their share
-    # (a Russian question's only visible words may be a year, which must not decide the answer).
-    bm25 = retriever.sentence_lexical.scores(query)[rows]
-    lexical = bm25 / max(float(bm25.max()), 1e-9) * query.visible
+    dense, lexical = scores.dense[rows], lexical_share(scores.bm25[rows], query)
     # A sentence that leans back ("This weakens ...") and is nearer the question with the sentence
     # before it than alone is quoted with that sentence: the reader must see what "This" is.
-    index = retriever.index
-    carried = retriever.leans_back[rows] & (index.window_vectors[rows] @ vector > index.sentence_vectors[rows] @ vector)
+    carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows])
     wants_number, wants_date = asks_for_number(question), asks_for_date(question)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
@@ -274,9 +278,10 @@ def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray,
     speaker, focus = attribution(question)
     sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     sentence_lexical = retriever.lexical_query(focus) if speaker else lexical
+    scores = retriever.sentence_scores(sentence_vector, sentence_lexical)  # every sentence, once per answer
     pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters,
-                                  asks_for_sources(focus)) if hits else []
-    ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool)
+                                  asks_for_sources(focus), scores) if hits else []
+    ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores)
     if speaker and (name := _speaker_name(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
     return ranked, pool

@@ -53,11 +53,11 @@ def leans_back(sentence: str) -> bool:
     return bool(REFERRING.search(" ".join(sentence.split()[:OPENING_WORDS])))
 
 
-# Question words that ask for a quantity, a date or a year (the answer will hold a number).
+# Question words that ask for a length of time, an age, a date or a year (the answer will hold a
+# number); counts (ASKS_FOR_COUNT, below) hold one too.
 ASKS_FOR_NUMBER = re.compile(
-    r"\b(how (many|much|long|old|often|far)|what (share|percentage|percent|proportion|year|age)|until when|"
-    r"in what year|which year|сколько|до какого года|в каком году|в какие годы|какой процент|какая доля|қанша|"
-    r"неше|нешінші|қай жыл\w*)\b",
+    r"\b(how (long|old|often|far)|what (year|age)|until when|in what year|which year|до какого года|"
+    r"в каком году|в какие годы|нешінші|қай жыл\w*)\b",
     re.IGNORECASE)
 # Those that ask for a count or a share (the number will count something the question names): by
 # their question words, or by asking what a quantity "is" ("What was the budget?"). The quantity nouns

@@ -10,7 +10,7 @@
   how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
-- sentences: ``sentence_dense`` scores every sentence of the corpus, ``passages_of`` finds the
+- sentences: ``sentence_scores`` scores every sentence of the corpus, ``passages_of`` finds the
   passages holding the best ones. A passage's vector averages all its sentences, so one that
   answers in a single sentence among unrelated ones can rank below k; answer.py reads these
   passages too (the search's own ranking, ``/api/search``, is unchanged).
@@ -51,6 +51,16 @@ class Hit:
     score: float  # cosine similarity of question and passage, in [-1, 1]
     rank: int  # 1 = best after fusion
     fused: float = 0.0  # reciprocal-rank-fusion score
+
+
+@dataclass(frozen=True)
+class SentenceScores:
+    """One question against every sentence of the corpus: (n_sentences,) float arrays."""
+
+    cosines: np.ndarray  # cos(question, sentence)
+    windows: np.ndarray  # cos(question, previous sentence + sentence)
+    dense: np.ndarray  # cosines; for a sentence that leans back ("He is accused of treason."), the mean of both
+    bm25: np.ndarray  # BM25 of the question's terms (over the window's words for a sentence that leans back)
 
 
 @dataclass(frozen=True)
@@ -236,18 +246,18 @@ class Retriever:
         va, vb = self.index.chunk_index.reconstruct(row), self.index.chunk_index.reconstruct(better)
         return float(va @ vb) > DUPLICATE_COS
 
-    def sentence_dense(self, vector: np.ndarray) -> np.ndarray:
-        """(n_sentences,) cosine of the question with each sentence; for a sentence that leans back
-        ("He is accused of treason."), the mean of that and the cosine with its window."""
+    def sentence_scores(self, vector: np.ndarray, query: LexicalQuery) -> SentenceScores:
         cosines = self.index.sentence_vectors @ vector
-        return np.where(self.leans_back, (cosines + self.index.window_vectors @ vector) / 2, cosines)
+        windows = self.index.window_vectors @ vector
+        dense = np.where(self.leans_back, (cosines + windows) / 2, cosines)
+        return SentenceScores(cosines, windows, dense, self.sentence_lexical.scores(query))
 
-    def passages_of(self, sentence_scores: np.ndarray, n: int, vector: np.ndarray, filters: Filters | None,
+    def passages_of(self, nearness: np.ndarray, n: int, vector: np.ndarray, filters: Filters | None,
                     exclude: Sequence[Hit]) -> list[Hit]:
-        """The passages, other than ``exclude``, holding the ``n`` best of the (n_sentences,)
-        ``sentence_scores`` among the sentences the filters admit, best first."""
+        """The passages, other than ``exclude``, holding the ``n`` sentences of highest (n_sentences,)
+        ``nearness`` among those the filters admit, best first."""
         allowed = self._allowed(filters)
-        scores = sentence_scores.copy()
+        scores = nearness.copy()
         if allowed is not None:
             scores[~np.isin(self.sentence_chunk, allowed)] = -np.inf
         held = {hit.chunk.chunk_id for hit in exclude}
