@@ -60,6 +60,17 @@ def test_search_returns_ranked_passages(client):
     assert any("treason" in r["text"] for r in results)
 
 
+def test_a_search_naming_an_outlet_returns_its_passages_and_says_what_was_searched(client):
+    body = client.get("/api/search", params={"q": "Nikkei Asia on Tokayev's reforms", "k": 4}).json()
+    assert (body["query"], body["outlets"]) == ("on Tokayev's reforms", ["Nikkei Asia"])
+    assert len(body["results"]) == 4 and {r["outlet"] for r in body["results"]} == {"Nikkei Asia"}
+    chosen = client.get("/api/search", params={"q": "Nikkei Asia on Tokayev's reforms", "outlet": "Caliber.Az"}).json()
+    assert (chosen["query"], chosen["outlets"]) == ("on Tokayev's reforms", ["Caliber.Az"])
+    assert {r["outlet"] for r in chosen["results"]} == {"Caliber.Az"}
+    plain = client.get("/api/search", params={"q": "Tokayev's reforms"}).json()
+    assert (plain["query"], plain["outlets"]) == ("Tokayev's reforms", [])
+
+
 def test_documents_list_and_one_document_with_its_chunks(client):
     listing = client.get("/api/documents").json()["documents"]
     assert len(listing) == 5 and all("text" not in d for d in listing)

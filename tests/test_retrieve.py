@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import faiss
 import numpy as np
@@ -68,6 +69,24 @@ def test_filters_keep_only_the_chosen_outlets_and_dates(service):
     late = retriever.search("Tokayev", 10, november)
     assert late and all("2022-11-20" <= h.document.published <= "2022-11-30" for h in late)
     assert retriever.search("Tokayev", 5, Filters(outlets=frozenset({"No Such Outlet"}))) == []
+
+
+def test_a_query_naming_an_outlet_searches_that_outlets_passages_for_the_rest_of_its_words(service):
+    retriever = service.retriever
+    question = "What does PolitNavigator say about Kazakhstan and the ruble?"
+    unscoped = retriever.search(question, 5)
+    assert {h.document.outlet for h in unscoped} != {"PolitNavigator"}  # the name alone does not choose
+    query, filters = retriever.scope(question)
+    assert query == "What does say about Kazakhstan and the ruble?"
+    assert filters == Filters(outlets=frozenset({"PolitNavigator"}))
+    assert {h.document.outlet for h in retriever.search(query, 5, filters)} == {"PolitNavigator"}
+    # outlets the caller chose win over the one named; the dates chosen are kept
+    chosen = Filters(outlets=frozenset({"Caliber.Az"}), published_from=dt.date(2022, 11, 1))
+    assert retriever.scope(question, chosen) == (query, chosen)
+    dated = Filters(published_from=dt.date(2022, 11, 1))
+    assert retriever.scope(question, dated)[1] == replace(dated, outlets=frozenset({"PolitNavigator"}))
+    # a query that is nothing but a name is searched as written
+    assert retriever.scope("Nikkei Asia?") == ("Nikkei Asia?", None)
 
 
 def test_the_passages_of_the_nearest_sentences_skip_what_was_found_and_honour_filters(service):

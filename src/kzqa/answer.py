@@ -231,12 +231,9 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     question, rule_query = standalone_query(messages)
     query = query or rule_query
     language = language_of(question)
-    # "According to Caliber.Az, ..." asks about that outlet: search its passages, for the rest of
-    # the question (the outlet's name itself would only match sentences that name the outlet).
-    named, query = retriever.named_outlets(query)
-    if named and not (filters and filters.outlets):
-        filters = replace(filters or Filters(), outlets=named)
-        question = retriever.named_outlets(question)[1]
+    searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
+    if searched != query:
+        query, question = searched, retriever.scope(question)[0]
     started = time.perf_counter()
     vector = retriever.embed_query(query)
     lexical = retriever.lexical_query(query)

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from kzqa import __version__
 from kzqa.admin import router as admin_router
 from kzqa.answer import Message
-from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, passage
+from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, search_passages
 from kzqa.embed import load_embedder
 from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problems
 from kzqa.generate import LLMClient
@@ -41,7 +41,6 @@ from kzqa.schemas import (
     FeedbackOut,
     Health,
     IsoDate,
-    Passage,
     Problem,
     SearchResponse,
     sse_schema,
@@ -147,9 +146,8 @@ def add_api_routes(app: FastAPI) -> None:
                k: Annotated[int, Query(ge=1, le=50)] = 5,
                outlet: Annotated[list[str], Query(description="Only these outlets (repeatable).")] = [],  # noqa: B006
                published_from: IsoDate | None = None, published_to: IsoDate | None = None) -> SearchResponse:
-        """The passages closest to a query, best first."""
-        hits = svc.retriever.search(q, k, Filters(frozenset(outlet), published_from, published_to))
-        return SearchResponse(results=[Passage(**passage(hit)) for hit in hits])
+        """The passages closest to a query, best first; a query naming an outlet searches its passages."""
+        return search_passages(svc, q, k, Filters(frozenset(outlet), published_from, published_to))
 
     @app.get("/api/documents", response_model=DocumentList)
     def documents(svc: ServiceDep) -> dict:

@@ -30,7 +30,7 @@ from kzqa.errors import problem_body
 from kzqa.generate import LLMClient, generation_events
 from kzqa.observe import Metrics
 from kzqa.retrieve import Filters, Hit, Retriever
-from kzqa.schemas import ChatResponse, CitationOut, UnsupportedOut
+from kzqa.schemas import ChatResponse, CitationOut, Passage, SearchResponse, UnsupportedOut
 from kzqa.settings import Settings
 from kzqa.store import Store
 
@@ -108,6 +108,15 @@ def final_answer(events: Iterator[tuple[str, object]]) -> Answer:
 def ask(service: Service, messages: list[Message], filters: Filters | None = None) -> ChatResponse:
     """Answer a conversation in-process, saving nothing."""
     return chat_response(final_answer(turn_events(service, messages, filters)))
+
+
+def search_passages(service: Service, query: str, k: int, filters: Filters | None = None) -> SearchResponse:
+    """The k passages closest to a query, best first, with what was searched: a query naming an
+    outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
+    searched, scoped = service.retriever.scope(query, filters)
+    hits = service.retriever.search(searched, k, scoped)
+    return SearchResponse(query=searched, outlets=sorted(scoped.outlets) if scoped else [],
+                          results=[Passage(**passage(hit)) for hit in hits])
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from kzqa.answer import Message
     from kzqa.api import load_service
-    from kzqa.chat import ask, passage
+    from kzqa.chat import ask, search_passages
     from kzqa.evaluate import load_cases, misses, norm, run_case, summarise
 
     svc = load_service(settings)
@@ -123,7 +123,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         return ask(svc, [Message(m["role"], m["content"]) for m in messages]).model_dump()
 
     def search(query: str, k: int) -> list[dict]:
-        return [passage(hit) for hit in svc.retriever.search(query, k)]
+        return search_passages(svc, query, k).model_dump()["results"]
 
     seeds = {p.stem: norm(p.read_text(encoding="utf-8")) for p in args.seeds.glob("*.txt")} if args.seeds else {}
     rows = [run_case(case, chat, search, seeds) for case in load_cases(args.file)]

@@ -8,6 +8,8 @@
   share of the question's words that occur in the corpus. A Russian or Kazakh question shares no
   words with the English passages: its words count through their nearest corpus words, each by
   how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
+- scope: a query naming an outlet ("According to Caliber.Az, ...") searches that outlet's
+  passages, for the rest of its words (``scope``); the chat and ``/api/search`` both do.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
 - sentences: ``sentence_scores`` scores every sentence of the corpus, ``passages_of`` finds the
@@ -24,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -183,6 +185,20 @@ class Retriever:
                 named.add(outlet)
                 question = pattern.sub(" ", question)
         return frozenset(named), " ".join(question.split())
+
+    def scope(self, query: str, filters: Filters | None = None) -> tuple[str, Filters | None]:
+        """(what to search, among which passages) for a query that may name an outlet.
+
+        "According to Caliber.Az, ..." asks about that outlet: its passages are searched (unless the
+        filters already choose outlets), for the rest of the query, since the name itself would only
+        match the passages that name the outlet. A query that is nothing but a name stays as it is.
+        """
+        named, rest = self.named_outlets(query)
+        if not named or not WORD.search(rest):
+            return query, filters
+        if not (filters and filters.outlets):
+            filters = replace(filters or Filters(), outlets=named)
+        return rest, filters
 
     def lexical_query(self, query: str) -> LexicalQuery:
         """The question's words for BM25, a Russian or Kazakh word by its English translation."""
