@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, with_nearest_sentences
-from kzqa.conversation import is_follow_up, standalone_query
+from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
 from kzqa.retrieve import Filters
 
@@ -172,6 +172,27 @@ def test_a_follow_up_is_searched_with_the_question_it_follows(service):
     assert result.query.startswith("Who won the November 2022 presidential election in Kazakhstan?")
     assert result.query.endswith("Until when will he stay in office?")
     assert "2029" in result.text
+
+
+def test_a_follow_up_asks_for_something_new_so_the_sentence_that_answered_before_is_held_back(service):
+    # Searched with the question it follows, the follow-up is nearest the sentence that answered that
+    # question; the sentence on the State Department, nearly as near, is what it asks for.
+    first = "Which capital does PolitNavigator say sees Kazakhstan as its main partner in Central Asia?"
+    result = ask(service, first, "How did its State Department describe Astana?")
+    assert result.answered and "Astana is a reliable partner in the region" in result.text
+    assert "considers Kazakhstan its main strategic partner" not in result.text
+    # When nothing else comes as near, the sentence that answered before answers again.
+    result = ask(service, "Which EU official came to support Tokayev?", "What did he promise?")
+    assert "Josep Borrell" in result.text and "compensate for the damage from the sanctions" in result.text
+
+
+def test_the_answer_a_follow_up_follows_is_the_one_just_before_it():
+    said = Message("assistant", "According to Nikkei Asia: Tokayev won. [1]")
+    assert answer_followed_up([Message("user", "Who won the election?"), said,
+                               Message("user", "What share of the vote did he get?")]) == said.content
+    assert answer_followed_up([Message("user", "Who won the election?"), said,
+                               Message("user", "What triggered the January 2022 protests?")]) == ""
+    assert answer_followed_up([Message("user", "What share of the vote did he get?")]) == ""
 
 
 def test_follow_up_detection():

@@ -11,6 +11,7 @@ is ranked by
     lexical(s) = bm25(s) / (max bm25 over the candidates) * (share of q's words found in the corpus)
     score(s)   = dense(s) + LEXICAL_WEIGHT * lexical(s) + TYPE_BONUS * [q asks for a number (a date)
                  and s holds a number (says when) in words that q does not]
+                 - ANSWERED * [q is a follow-up and s answered the question it follows]
 
 The dense part carries meaning across languages and paraphrase; the window gives "He is accused of
 treason." the name its previous sentence holds; the lexical part rewards the exact names and
@@ -38,7 +39,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kzqa.conversation import Message, standalone_query
+from kzqa.conversation import Message, answer_followed_up, standalone_query
 from kzqa.grounding import Asked, near_text, refusal, shortfall
 from kzqa.lexicon import is_foreign
 from kzqa.names import Name
@@ -69,6 +70,8 @@ SAME_ANSWER = 0.01  # another outlet's sentence this close to the best one is sh
 SOURCES_VIEW = 0.08  # when asked what the sources say: each outlet's best sentence this close
 MOST_OUTLETS = 4
 NEAREST_SENTENCES = 5  # the passages of this many of the corpus's best sentences are weighed too
+ANSWERED = 0.02  # a follow-up is answered again by the sentence that answered the question it follows
+# only when no other sentence comes within this of it (as with NEIGHBOUR): it asks for something new
 
 __all__ = ["Answer", "Citation", "Message", "answer"]
 
@@ -132,8 +135,9 @@ def with_nearest_sentences(retriever: Retriever, vector: np.ndarray, query: Lexi
 
 
 def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, question: str,
-               hits: list[Hit], scores: SentenceScores | None = None) -> list[Candidate]:
-    """Every statement of the passages, best first; a sentence in two passages counts once.
+               hits: list[Hit], scores: SentenceScores | None = None, answered: str = "") -> list[Candidate]:
+    """Every statement of the passages, best first; a sentence in two passages counts once, and
+    one that ``answered`` quotes (the answer a follow-up follows) loses ANSWERED.
 
     Sentences that are questions are left out: an article's rhetorical "Should we expect a change
     in Astana's foreign policy?" is the sentence most like the reader's question, and answers nothing.
@@ -158,7 +162,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         if is_question(text) or is_fragment(text):
             continue  # a question in the text never answers one, though it is worded most like it
         typed = (wants_number and new_numbers(text, question)) or (wants_date and new_dates(text, question))
-        bonus = TYPE_BONUS if typed else 0.0
+        bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         context = _previous_start(hit, start) if carried[i] else None
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
@@ -239,7 +243,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     lexical = retriever.lexical_query(query)
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
     retrieval_seconds = time.perf_counter() - started
-    ranked, pool = _ranked(retriever, question, query, vector, lexical, hits, filters)
+    ranked, pool = _ranked(retriever, question, query, vector, lexical, hits, filters, answer_followed_up(messages))
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
@@ -264,7 +268,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
 
 
 def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray, lexical: LexicalQuery,
-            hits: list[Hit], filters: Filters | None) -> tuple[list[Candidate], list[Hit]]:
+            hits: list[Hit], filters: Filters | None, answered: str = "") -> tuple[list[Candidate], list[Hit]]:
     """The candidate sentences for ``question``, searched as ``query`` (``vector``, ``lexical``), best
     first, and the passages they were drawn from.
 
@@ -278,7 +282,7 @@ def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray,
     scores = retriever.sentence_scores(sentence_vector, sentence_lexical)  # every sentence, once per answer
     pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters,
                                   asks_for_sources(focus), scores) if hits else []
-    ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores)
+    ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores, answered)
     if speaker and (name := _speaker_name(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
     return ranked, pool

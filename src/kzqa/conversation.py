@@ -4,6 +4,7 @@ A follow-up ("What share of the vote did he get?") leans on earlier turns throug
 word (a pronoun or demonstrative) or by being only a few words long. Such a question is searched
 together with the question it follows, recursively, so "he" keeps meaning what the first turn
 named: the earlier question words carry the subject, the new question the facet asked about.
+The sentence that answered the question followed up is then held back a little (answer.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ class Message:
 
 def is_follow_up(question: str) -> bool:
     return bool(REFERRING.search(question)) or len(question.split()) <= SHORT
+
+
+def answer_followed_up(messages: Sequence[Message]) -> str:
+    """The assistant's answer to the previous question when the latest question follows it up, else "".
+
+    A follow-up asks for something new ("What is he accused of?" after "Who chaired the Committee?"),
+    yet, searched with the question it follows, it is nearest the sentence that answered that one.
+    """
+    asked = [i for i, m in enumerate(messages) if m.role == "user" and m.content]
+    if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content):
+        return ""
+    answers = [m.content for m in messages[asked[-2] : asked[-1]] if m.role == "assistant"]
+    return answers[-1] if answers else ""
 
 
 def standalone_query(messages: Sequence[Message]) -> tuple[str, str]:
