@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, with_nearest_sentences
+from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, lexical_share, with_nearest_sentences
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
 from kzqa.retrieve import Filters
@@ -116,7 +116,7 @@ def test_the_corpus_s_nearest_sentence_is_weighed_even_when_its_passage_ranks_be
         vector, lexical = retriever.embed_query(question), retriever.lexical_query(question)
         hits = retriever.search_vector(vector, lexical, k)
         every = retriever.sentence_scores(vector, lexical)  # (n_sentences,) arrays
-        scores = every.dense + LEXICAL_WEIGHT * every.bm25 / every.bm25.max() * lexical.visible
+        scores = every.dense + LEXICAL_WEIGHT * lexical_share(every.bm25, lexical)
         keys = sorted(retriever.index.sentence_rows, key=retriever.index.sentence_rows.__getitem__)
         nearest = keys[int(np.argmax(scores))]
         in_hits = any(nearest in {(h.chunk.doc_id, *span) for span in h.chunk.sentences} for h in hits)

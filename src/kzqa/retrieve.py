@@ -15,7 +15,7 @@
 - sentences: ``sentence_scores`` scores every sentence of the corpus, ``passages_of`` finds the
   passages holding the best ones. A passage's vector averages all its sentences, so one that
   answers in a single sentence among unrelated ones can rank below k; answer.py reads these
-  passages too (the search's own ranking, ``/api/search``, is unchanged).
+  passages too (``/api/search`` returns the fused ranking alone).
 
 Both BM25 tables are built at load time: for a corpus of this size (hundreds of chunks) that takes
 milliseconds; for a much larger one they would be saved with the index instead.
