@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from kzqa.answer import LEXICAL_WEIGHT, Message, answer, candidates, lexical_share, with_nearest_sentences
+from kzqa.answer import CLOSEST, LEXICAL_WEIGHT, Message, answer, candidates, lexical_share, with_nearest_sentences
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
 from kzqa.retrieve import Filters
@@ -79,6 +79,17 @@ def test_an_off_topic_question_is_refused_with_the_closest_passages(service):
     assert not result.answered
     assert result.text == REFUSAL["en"]
     assert 1 <= len(result.citations) <= 3 and [c.n for c in result.citations] == [1, 2, 3][: len(result.citations)]
+
+
+def test_a_refusal_shows_first_the_passage_of_the_sentence_it_judged(service):
+    # "promise" leads to Borrell's promise of compensation, which says nothing of 2015: kzqa refuses,
+    # and shows that passage first, though the search ranked others above it, so the reader sees
+    # what came nearest and why it fell short.
+    result = ask(service, "What did Tokayev promise voters in the 2015 election?")
+    assert not result.answered and "2015" in result.refusal_reason
+    first = result.citations[0].hit
+    assert "promising Kazakhstan to compensate" in first.chunk.text and first.rank > 1
+    assert len({c.hit.chunk.chunk_id for c in result.citations}) == len(result.citations) == CLOSEST
 
 
 def test_a_refusal_is_in_the_language_of_the_question(service):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kzqa import retrieve
 from kzqa.answer import Message, answer
 from kzqa.lexicon import MOST_WORDS, corpus_vocabulary, is_foreign, words_of
 
@@ -53,22 +54,31 @@ def test_a_russian_question_is_searched_by_bm25_with_its_translated_words(servic
     assert english.visible == 1.0 and set(english.terms.values()) == {1.0}
 
 
-def test_the_translation_lifts_the_answer_into_the_passages_the_meaning_alone_ranks_lower(service):
+def test_the_translation_lifts_the_answer_into_the_passages_the_meaning_alone_ranks_lower(service, monkeypatch):
     text = "Ключевой частью какой китайской инфраструктурной инициативы является Казахстан?"
     translated = answer([Message("user", text)], service.retriever, service.settings)
     assert translated.answered and "Belt and Road" in translated.text
     assert translated.text.startswith("По данным Nikkei Asia")
 
-    def best_rank_of_the_answer() -> int:
-        return min(h.rank for h in service.retriever.search(text, 20) if "Belt and Road" in h.chunk.text)
+    def best_ranks_of_the_answer() -> tuple[int, int]:
+        """(with the bridge, without it: dense ranking and visible words only)"""
+        def best_rank() -> int:
+            return min(h.rank for h in service.retriever.search(text, 20) if "Belt and Road" in h.chunk.text)
 
-    with_bridge = best_rank_of_the_answer()
-    lexicon = service.retriever.lexicon
-    try:  # the same question with the bridge taken away: dense ranking and visible words only
-        lexicon.translate = lambda text: []
-        without_bridge = best_rank_of_the_answer()
-    finally:
-        del lexicon.translate
+        lexicon = service.retriever.lexicon
+        with_bridge = best_rank()
+        try:
+            lexicon.translate = lambda text: []
+            return with_bridge, best_rank()
+        finally:
+            del lexicon.translate
+
+    with_bridge, without_bridge = best_ranks_of_the_answer()
+    assert with_bridge < without_bridge
+    # Ranked by the passages' own cosines (their best sentences left out), the meaning alone leaves
+    # the answer below the top k, and the bridge brings it in.
+    monkeypatch.setattr(retrieve, "PASSAGE_WEIGHT", 1.0)
+    with_bridge, without_bridge = best_ranks_of_the_answer()
     assert with_bridge <= service.settings.top_k < without_bridge
 
 

@@ -9,6 +9,7 @@ import faiss
 import numpy as np
 import pytest
 
+from kzqa import retrieve
 from kzqa.index import AnnConfig, build_index, load_index
 from kzqa.retrieve import RRF_K, Filters, Retriever
 
@@ -39,6 +40,19 @@ def test_a_rare_exact_word_lifts_its_passage_through_the_lexical_ranking(service
     assert "Chakraborty" in fused_first.chunk.text
     assert "Chakraborty" not in retriever.index.chunks[dense_first].text or dense_first == retriever.index.chunks.index(
         fused_first.chunk)
+
+
+def test_a_passage_that_answers_in_one_sentence_is_lifted_by_that_sentence(service, monkeypatch):
+    # Nikkei's photo caption "... election officials count ballots in Almaty on Nov. 20." opens a
+    # passage about the result: by the passage's cosine alone it ranks below the top 5.
+    question = "Where were election officials photographed counting ballots?"
+
+    def rank() -> int:
+        return next(h.rank for h in service.retriever.search(question, 20) if "count ballots in Almaty" in h.chunk.text)
+
+    assert rank() <= 5
+    monkeypatch.setattr(retrieve, "PASSAGE_WEIGHT", 1.0)  # each passage by its own cosine alone
+    assert rank() > 5
 
 
 def test_a_question_in_another_script_is_seen_by_bm25_only_through_its_translations(service):

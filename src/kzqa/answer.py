@@ -23,11 +23,11 @@ in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
 its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for.
 
-kzqa refuses (``answered`` false, the closest passages listed) when the highest dense(s) among the
-candidates is below ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another
-language): nothing is about the question; or when the best sentence, quoted with its neighbour,
-cannot be the answer for what the question pins down (``grounding.shortfall``: a count, a date, a
-year, a rarely used name).
+kzqa refuses (``answered`` false) when the highest dense(s) among the candidates is below
+``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another language): nothing is
+about the question; or when the best sentence, quoted with its neighbour, cannot be the answer for
+what the question pins down (``grounding.shortfall``: a count, a date, a year, a rarely used
+name). It lists the passages holding the best candidates, for the reader to judge.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import numpy as np
 
 from kzqa.conversation import Message, answer_followed_up, standalone_query
 from kzqa.grounding import Asked, near_text, refusal, shortfall
-from kzqa.lexicon import is_foreign
+from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
 from kzqa.phrases import (
     according_to,
@@ -55,7 +55,7 @@ from kzqa.phrases import (
     new_dates,
     new_numbers,
 )
-from kzqa.retrieve import Filters, Hit, LexicalQuery, Retriever, SentenceScores
+from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
 from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal
@@ -259,12 +259,21 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
     if reason:
-        closest = tuple(Citation(n, hit) for n, hit in enumerate(hits[:CLOSEST], start=1))
+        closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
                       support, retrieved=tuple(pool), retrieval_seconds=retrieval_seconds, refusal_reason=reason)
     text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
+
+
+def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[Hit]:
+    """The CLOSEST passages shown with a refusal: those holding the best candidate sentences, then the
+    best retrieved, so the reader sees the sentence that came nearest and can judge it."""
+    by_chunk: dict[str, Hit] = {}
+    for hit in [c.hit for c in ranked] + list(hits):
+        by_chunk.setdefault(hit.chunk.chunk_id, hit)
+    return list(by_chunk.values())[:CLOSEST]
 
 
 def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray, lexical: LexicalQuery,

@@ -1,5 +1,5 @@
-"""The corpus's own words, embedded one by one: a bridge from a question's Russian or Kazakh words
-to the English words BM25 can match.
+"""The corpus's own words: BM25 over them (``Lexical``), and, embedded one by one, a bridge from a
+question's Russian or Kazakh words to the English words BM25 can match (``Lexicon``).
 
 multilingual-e5 puts a word near its translation ("обвиняют" -> "accused", "Масимова" ->
 "masimov"), but the cosines of single words are compressed: unrelated pairs also score 0.85-0.90,
@@ -29,11 +29,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
 import numpy as np
+import Stemmer
 
 from kzqa.embed import Embedder
 
@@ -45,7 +47,8 @@ Z_SPAN = 2.0  # from no weight to full weight
 MOST_WORDS = 32  # foreign words translated per question: a question has far fewer, a flood of words
 # (up to KZQA_MAX_QUESTION_CHARS of them) must not cost one embedding each
 CACHED_WORDS = 4096  # word vectors kept: names and common words recur from question to question
-STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # dropped here and by BM25 (retrieve.Lexical)
+STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # dropped here and by BM25 (Lexical)
+STOP_WORDS_LIST = sorted(STOP_WORDS)  # as bm25s.tokenize takes them
 
 
 def words_of(text: str) -> list[str]:
@@ -93,3 +96,60 @@ class Lexicon:
         weights = np.clip((z - chance - Z_MARGIN) / Z_SPAN, 0.0, 1.0)
         return [Translation(word, self.vocabulary[b], float(w))
                 for word, b, w in zip(foreign, best, weights, strict=True)]
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """What BM25 looks for in one question."""
+
+    terms: dict[str, float]  # stemmed word -> weight: 1 for the question's own words, the translation
+    # weight (Lexicon.translate) for the English word standing in for a Russian or Kazakh one
+    visible: float  # share of the question's words BM25 can match, in [0, 1] (translations by weight)
+
+
+class Lexical:
+    """BM25 over a list of texts; ``scores`` gives one float per text (0 where no word is shared)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = bm25s.BM25()
+        tokens = bm25s.tokenize(texts, stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False)
+        self._bm25.index(tokens, show_progress=False)
+        self._vocab = set(tokens.vocab)
+
+    def stem(self, word: str) -> str:
+        """A lower-case word as BM25 indexes it."""
+        return self._stemmer.stemWord(word)
+
+    def words(self, query: str) -> list[str]:
+        """The query's stemmed words, stop words dropped."""
+        return bm25s.tokenize([query], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
+                              return_ids=False)[0]
+
+    def query(self, text: str, translations: Sequence[Translation] = ()) -> LexicalQuery:
+        """The BM25 query of a question. A word in another script that the texts do not hold counts
+        through its translation (if it got one), and a short one ("в", "на") not at all."""
+        def unknown_foreign(word: str) -> bool:
+            return is_foreign(word) and not set(self.words(word)) & self._vocab
+
+        own_text = WORD.sub(lambda m: " " if unknown_foreign(m.group()) else m.group(), text)
+        own = list(dict.fromkeys(self.words(own_text)))  # distinct stems
+        foreign = {w for w in words_of(text) if unknown_foreign(w)}  # distinct, translated or not
+        terms = {w: 1.0 for w in own if w in self._vocab}
+        for translation in (t for t in translations if t.weight > 0):
+            for stem in self.words(translation.english):
+                terms[stem] = max(terms.get(stem, 0.0), translation.weight)
+        seen = sum(w in self._vocab for w in own) + sum(t.weight for t in translations if t.word in foreign)
+        total = len(own) + len(foreign)
+        return LexicalQuery(terms, seen / total if total else 0.0)
+
+    def scores(self, query: LexicalQuery) -> np.ndarray:
+        """(n_texts,) float32: the BM25 scores of the query's terms, each scaled by its weight."""
+        scores = np.zeros(self._bm25.scores["num_docs"], np.float32)
+        whole = [t for t, w in query.terms.items() if w == 1.0 and t in self._vocab]
+        if whole:
+            scores += np.asarray(self._bm25.get_scores(whole), np.float32)
+        for term, weight in query.terms.items():
+            if 0.0 < weight < 1.0 and term in self._vocab:
+                scores += weight * np.asarray(self._bm25.get_scores([term]), np.float32)
+        return scores
