@@ -241,9 +241,11 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     started = time.perf_counter()
     vector = retriever.embed_query(query)
     lexical = retriever.lexical_query(query)
-    hits = retriever.search_vector(vector, lexical, settings.top_k, filters)
+    scores = retriever.sentence_scores(vector, lexical)  # every sentence, once per answer
+    hits = retriever.search_vector(vector, lexical, settings.top_k, filters, scores)
     retrieval_seconds = time.perf_counter() - started
-    ranked, pool = _ranked(retriever, question, query, vector, lexical, hits, filters, answer_followed_up(messages))
+    ranked, pool = _ranked(retriever, question, query, (vector, lexical, scores), hits, filters,
+                           answer_followed_up(messages))
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
@@ -276,19 +278,22 @@ def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[H
     return list(by_chunk.values())[:CLOSEST]
 
 
-def _ranked(retriever: Retriever, question: str, query: str, vector: np.ndarray, lexical: LexicalQuery,
-            hits: list[Hit], filters: Filters | None, answered: str = "") -> tuple[list[Candidate], list[Hit]]:
-    """The candidate sentences for ``question``, searched as ``query`` (``vector``, ``lexical``), best
-    first, and the passages they were drawn from.
+def _ranked(retriever: Retriever, question: str, query: str,
+            searched: tuple[np.ndarray, LexicalQuery, SentenceScores], hits: list[Hit], filters: Filters | None,
+            answered: str = "") -> tuple[list[Candidate], list[Hit]]:
+    """The candidate sentences for ``question``, searched as ``query`` (its vector, lexical query and
+    sentence scores), best first, and the passages they were drawn from.
 
     A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     "According to Abishev, what ...?": the passages were searched with the name, the sentences are
     judged without it, and only those with the name near them are kept (when there are any).
     """
+    vector, lexical, scores = searched
     speaker, focus = attribution(question)
     sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     sentence_lexical = retriever.lexical_query(focus) if speaker else lexical
-    scores = retriever.sentence_scores(sentence_vector, sentence_lexical)  # every sentence, once per answer
+    if sentence_vector is not vector or sentence_lexical is not lexical:
+        scores = retriever.sentence_scores(sentence_vector, sentence_lexical)
     pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters,
                                   asks_for_sources(focus), scores) if hits else []
     ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores, answered)

@@ -166,14 +166,17 @@ class Retriever:
         return np.array([i for i, c in enumerate(self.index.chunks)
                          if filters.admits(self.index.documents[c.doc_id])], dtype=np.int64)
 
-    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None,
+               sentence_dense: np.ndarray | None = None) -> dict[int, float]:
         """Row -> dense(c) (module docstring) for the POOL passages nearest by cosine and those holding
-        the POOL nearest sentences (among ``allowed`` rows when given)."""
+        the POOL nearest sentences (among ``allowed`` rows when given). ``sentence_dense``: the
+        (n_sentences,) dense(s) for ``vector``, when the caller has them already."""
         params = search_parameters(self.index.chunk_index, self.index.ef_search, allowed)
         scores, rows = self.index.chunk_index.search(vector.reshape(1, -1).astype(np.float32), POOL, params=params)
         cosines = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
-        sentence_dense = self._sentence_dense(self.index.sentence_vectors @ vector,
-                                              self.index.window_vectors @ vector)  # (n_sentences,)
+        if sentence_dense is None:
+            sentence_dense = self._sentence_dense(self.index.sentence_vectors @ vector,
+                                                  self.index.window_vectors @ vector)  # (n_sentences,)
         holders = self.sentence_chunk[np.argsort(-sentence_dense)]  # chunk rows, by their sentence's dense(s)
         if allowed is not None:
             holders = holders[np.isin(holders, allowed)]
@@ -192,12 +195,13 @@ class Retriever:
         order = np.argsort(-scores)[:POOL]
         return [int(r) for r in order if scores[r] > 0]
 
-    def search_vector(self, vector: np.ndarray, query: LexicalQuery, k: int,
-                      filters: Filters | None = None) -> list[Hit]:
+    def search_vector(self, vector: np.ndarray, query: LexicalQuery, k: int, filters: Filters | None = None,
+                      sentences: SentenceScores | None = None) -> list[Hit]:
+        """The k best passages; ``sentences``: ``sentence_scores`` for this vector, if already computed."""
         allowed = self._allowed(filters)
         if allowed is not None and len(allowed) == 0:
             return []
-        dense = self._dense(vector, allowed)
+        dense = self._dense(vector, allowed, sentences.dense if sentences else None)
         fused: dict[int, float] = {}
         # The lexical ranking is weighted by the share of the question's words BM25 can see at all.
         rankings = ((sorted(dense, key=lambda row: -dense[row]), 1.0), (self._lexical(query, allowed), query.visible))
