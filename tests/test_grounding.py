@@ -17,7 +17,9 @@ from kzqa.phrases import (
     asking_part,
     asks_for_count,
     asks_for_date,
+    asks_for_name,
     asks_for_number,
+    asks_for_year,
     attribution,
     new_dates,
 )
@@ -48,6 +50,15 @@ NEAR_MISSES = {
     "names need a name the question does not hold": (
         "What are the names of the five candidates who ran against Tokayev?", "asks for a name",
         "What is the name of the Telegram channel that wrote about Masimov's citizenship?", "Nursultansky Solovey"),
+    # "In this regard, the deadlines were shifted, ..." says what was done, not who did it
+    "who asks for a name the question does not hold": (
+        "Who shifted the deadlines so that opponents could not prepare?", "asks for a name",
+        "Who beat five other candidates in the snap election?", "Tokayev beat five other candidates"),
+    # a sentence about Masimov's arrest holds no year; "on November 8" in a document of 19 Nov 2022 does
+    "what year asks for a year, or a month in a dated document": (
+        "In what year was Karim Masimov first appointed head of the National Security Committee?", "asks for a year",
+        "In what year did Kazakhstan and the European Union sign a memorandum of strategic partnership?",
+        "on November 8, Kazakhstan and the European Union signed"),
     "a year must be near the answer or be the document's": (
         "What did Tokayev promise voters in the 2015 election?", "the year 2015",
         "What did Tokayev promise in the 2022 campaign about state monopolies?", "end to state monopolies"),
@@ -98,6 +109,10 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert not asks_for_count("Какова роль Китая?") and not asks_for_number("Какие посты занимал Токаев?")
     assert asks_for_number("Назарбаев Қазақстанды қай жылдары басқарды?")  # Kazakh: "in which years"
     assert asks_for_number("What is the length of the border?")  # a count is a number too
+    assert asks_for_name("Who leads the Auyl party?") and asks_for_name("Кто возглавлял штаб Токаева?")
+    assert not asks_for_name("Who is Yury Solozobov?") and not asks_for_name("Кто такой Абишев?")  # described
+    assert asks_for_year("Until what year is he in office?") and asks_for_year("В каком году он ушёл?")
+    assert asks_for_year("Назарбаев Қазақстанды қай жылдары басқарды?") and not asks_for_year("How long is the term?")
     assert new_dates("Polling stations closed at 8 p.m.", "What time did polling stations close?")
     assert not new_dates("Xi met with Tokayev during September.", "On what day in September did Xi meet Tokayev?")
 

@@ -48,12 +48,14 @@ from kzqa.phrases import (
     asks_for_date,
     asks_for_number,
     asks_for_sources,
+    asks_for_year,
     attribution,
     is_fragment,
     is_question,
     language_of,
     new_dates,
     new_numbers,
+    new_years,
 )
 from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
 from kzqa.settings import Settings
@@ -155,13 +157,15 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     # A sentence that leans back ("This weakens ...") and is nearer the question with the sentence
     # before it than alone is quoted with that sentence: the reader must see what "This" is.
     carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows])
-    wants_number, wants_date = asks_for_number(question), asks_for_date(question)
+    wants_year, wants_date = asks_for_year(question), asks_for_date(question)
+    wants_number = asks_for_number(question) and not wants_year  # "one of the centres" is no year
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
         text = hit.document.text[start:end]
         if is_question(text) or is_fragment(text):
             continue  # a question in the text never answers one, though it is worded most like it
-        typed = (wants_number and new_numbers(text, question)) or (wants_date and new_dates(text, question))
+        typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question))
+                 or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         context = _previous_start(hit, start) if carried[i] else None

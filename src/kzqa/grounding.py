@@ -13,9 +13,12 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
-- the question asks for another number (a year, an age, a length: ``phrases.asks_for_number``) and
-  the sentence holds none the question does not;
-- the question asks for a name and the sentence holds none that the question does not;
+- the question asks for a year and the sentence holds none the question does not, nor a month in a
+  dated document (the answer's date line gives its year);
+- the question asks for another number (an age, a length: ``phrases.asks_for_number``) and the
+  sentence holds none the question does not;
+- the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
+  nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
 - the question asks when and the sentence names no date or time the question does not;
 - the question gives a year that neither the passage, the sentence's paragraph, the document's title,
   outlet or author (``near_text``) nor the document's date holds;
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
+    MONTH,
     NOT_MENTIONED,
     NOTHING_MATCHES,
     NUMBER,
@@ -42,8 +46,10 @@ from kzqa.phrases import (
     asks_for_date,
     asks_for_name,
     asks_for_number,
+    asks_for_year,
     new_dates,
     new_numbers,
+    new_years,
 )
 from kzqa.retrieve import Hit
 
@@ -88,11 +94,15 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     # "years") to demand it next to the number: there, any new number will do.
     if asked.language == "en" and asks_for_count(asking) and not counts_something_asked(sentence, asked):
         return "the question asks how many, and no number of the sentence counts what it asks about"
-    if asks_for_number(asking) and not new_numbers(sentence, asking):
+    # "on November 8" in a dated document answers "in what year": the answer's date line gives it.
+    if asks_for_year(asking):
+        if not (new_years(sentence, asking) or (doc.published and MONTH.search(sentence))):
+            return "the question asks for a year and the sentence holds none"
+    elif asks_for_number(asking) and not new_numbers(sentence, asking):
         return "the question asks for a number and the sentence holds none"
     if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
-    if asks_for_name(asking) and not new_name(sentence, asking):
+    if asks_for_name(asking) and not new_name(sentence, asking, names):
         return "the question asks for a name and the sentence gives none it does not already have"
     near = near_text(hit, start, end)
     for year in YEAR.findall(question):

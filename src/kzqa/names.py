@@ -87,14 +87,15 @@ def question_names(question: str) -> list[Name]:
     return names
 
 
-def new_name(sentence: str, question: str) -> bool:
+def new_name(sentence: str, question: str, names: NameIndex | None = None) -> bool:
     """Whether the sentence names someone or something the question does not: a run of capitalised
-    words none of which the question holds (a sentence's first word only as part of a longer run;
-    months and weekdays are no names)."""
+    words none of which the question holds (months and weekdays are no names). A sentence's first
+    word alone is a capital by position, unless ``names`` has seen the corpus write it capitalised
+    inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     asked = {w.lower() for _, words in _runs(question) for w in words}
     for offset, words in _runs(sentence):
-        if _opens(sentence, offset) and len(words) == 1:
-            continue  # "Tokayev beat ..." or "The ...": a capital by position
+        if _opens(sentence, offset) and len(words) == 1 and not (names and names.written_inside(words[0])):
+            continue
         found = {w.lower() for w in words} - NOT_NAMES
         if found and not asked & found:
             return True
@@ -123,12 +124,15 @@ class NameIndex:
     def __init__(self, documents: Iterable[Document]) -> None:
         self._documents: dict[str, set[str]] = {}
         self._initials: set[str] = set()
+        self._inside: set[str] = set()  # words written capitalised after a lower-case word: inside a sentence
         self.n_documents = 0
         for doc in documents:
             self.n_documents += 1
             text = f"{doc.title}\n{doc.text}"
             self._initials |= initials(text)
-            for _, words in _runs(text):
+            for offset, words in _runs(text):
+                if re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
+                    self._inside.add(words[0])
                 for size in range(1, min(LONGEST, len(words)) + 1):
                     for start in range(len(words) - size + 1):
                         self._documents.setdefault(" ".join(words[start:start + size]), set()).add(doc.doc_id)
@@ -155,6 +159,10 @@ class NameIndex:
         if len(name.words) > 1:  # "European Union" by "EU"
             return _written(text, ("".join(w[0] for w in name.words if w.lower() not in JOINERS),))
         return name.words[0].replace(".", "").upper() in initials(text)
+
+    def written_inside(self, word: str) -> bool:
+        """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
+        return word in self._inside
 
     def unknown(self, name: Name) -> bool:
         """Whether no document uses the name, any word of it, or a long name it could be the initials of."""

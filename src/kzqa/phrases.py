@@ -78,6 +78,11 @@ ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
     r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
     re.IGNORECASE)
+# "Who leads ...?", "Who is the leader of ...?", "Кто возглавлял ...?" ask for a name too; "Who is Gaziz
+# Abishev?" ("Кто такой ...?") asks about the named, and a description answers it.
+WHO_ASKS_FOR_NAME = re.compile(
+    r"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!\s+(?i:is|was|are|were)\s+[A-Z])|"
+    r"(?i:кто|кого|кем|кому)\b(?!\s+(?i:так(ой|ая|ое|ие)|это|был[аи]?)\s+[А-ЯЁ]))")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -107,6 +112,10 @@ TIME_WORDS = re.compile(
     r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
     r"after|recently)(?!\w)", re.IGNORECASE)
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
+MONTH = re.compile(rf"\b({'|'.join(month.capitalize() for month in MONTHS[:12])})\b")  # as written in a sentence
+# Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
+ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
+                           r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
 
 # Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
@@ -178,6 +187,15 @@ def asks_for_number(question: str) -> bool:
     return bool(ASKS_FOR_NUMBER.search(question) or ASKS_FOR_COUNT.search(question))
 
 
+def asks_for_year(question: str) -> bool:
+    return bool(ASKS_FOR_YEAR.search(question))
+
+
+def new_years(sentence: str, question: str) -> bool:
+    """Whether the sentence holds a year the question does not."""
+    return bool(set(YEAR.findall(sentence)) - set(YEAR.findall(question)))
+
+
 def new_numbers(sentence: str, question: str) -> bool:
     """Whether the sentence holds a number the question does not (a candidate answer)."""
     return bool({n.lower() for n in NUMBER.findall(sentence)} - {n.lower() for n in NUMBER.findall(question)})
@@ -188,7 +206,7 @@ def asks_for_count(question: str) -> bool:
 
 
 def asks_for_name(question: str) -> bool:
-    return bool(ASKS_FOR_NAME.search(question))
+    return bool(ASKS_FOR_NAME.search(question) or WHO_ASKS_FOR_NAME.search(question))
 
 
 def asks_for_date(question: str) -> bool:
