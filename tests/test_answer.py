@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from kzqa.answer import CLOSEST, LEXICAL_WEIGHT, Message, answer, candidates, lexical_share, with_nearest_sentences
+from kzqa.answer import CLOSEST, Message, answer
+from kzqa.candidates import LEXICAL_WEIGHT, candidates, lexical_share, with_nearest_sentences
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, asks_for_sources, is_fragment, is_question, language_of
 from kzqa.retrieve import Filters
@@ -72,6 +73,18 @@ def test_a_yes_no_question_is_answered_with_what_each_outlet_says(service):
     assert len(outlets) >= 2 and len(set(outlets)) == len(outlets)
     assert asks_for_sources("Изменится ли внешняя политика?") and asks_for_sources("Тоқаев жеңді ме?")
     assert not asks_for_sources("Who won the election?") and not asks_for_sources("Islam in Kazakhstan?")
+
+
+def test_another_outlet_that_gives_the_same_figure_is_quoted_beside_it(service):
+    # Nikkei's "another seven years" is the best sentence; PolitNavigator's "for the next seven years"
+    # comes in a long sentence about the vote, far below it, and is shown because it gives the same figure.
+    result = ask(service, "How long will Tokayev stay in power after the election?")
+    lines = result.text.splitlines()
+    assert len(lines) == 2 and all("seven years" in line for line in lines)
+    assert len({c.hit.document.outlet for c in result.citations}) == 2
+    # Nikkei's "Tokayev beat five other candidates" gives the five, not the two women: it stays out
+    alone = ask(service, "How many women were among the candidates who ran against Tokayev?")
+    assert alone.answered and "two of them women" in alone.text and len(alone.text.splitlines()) == 1
 
 
 def test_an_off_topic_question_is_refused_with_the_closest_passages(service):

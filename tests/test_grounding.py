@@ -11,7 +11,7 @@ import re
 import pytest
 import Stemmer
 
-from kzqa.grounding import Asked, counts_something_asked
+from kzqa.grounding import Asked, counts_something_asked, given_values
 from kzqa.phrases import (
     REFUSAL,
     asking_part,
@@ -97,6 +97,21 @@ def test_a_quoted_person_s_name_chooses_whose_words_not_what_they_are_about(serv
     assert attribution("In Beisebayev's view, what must Tokayev do?") == ("Beisebayev", "what must Tokayev do?")
     assert attribution("Что, по словам Абишева, важно?")[0] == "Абишева"
     assert attribution("According to the observer, what matters?") == (None, "According to the observer, what matters?")
+
+
+def test_what_a_sentence_gives_for_the_question_is_the_figure_it_asks_for(service):
+    def values(sentence: str, question: str) -> frozenset[str]:
+        stems = frozenset(service.retriever.chunk_lexical.words(question))
+        return given_values(sentence, Asked(question, stems, service.retriever.chunk_lexical.stem))
+
+    assert values("On Sunday, November 20, he will sit in the chair for the next seven years.",
+                  "How long is the term?") == {"seven years"}  # a date's day is no length
+    assert values("Five other candidates ran, two of them women.", "How many women ran?") == {"five", "two"}
+    assert values("He beat five other candidates with 81.3% of the votes.", "What share of the votes did he get?") == {
+        "81.3%"}  # the five count candidates, not votes
+    assert values("Tomorrow, November 20, the elections will be held.", "When is the vote?") == {"november 20"}
+    assert values("He ruled from 1991-2019.", "In what year did Nazarbayev start to rule?") == {"1991", "2019"}
+    assert values("He ruled from 1991-2019.", "Who ruled?") == frozenset()  # no figure asked for
 
 
 def test_what_a_question_asks_for_is_read_from_its_asking_sentence():

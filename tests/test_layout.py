@@ -6,7 +6,7 @@ import ast
 
 from tests.conftest import ROOT
 
-STAGES = ["ingest", "chunk", "embed", "lexicon", "names", "index", "retrieve", "grounding", "answer"]
+STAGES = ["ingest", "chunk", "embed", "lexicon", "names", "index", "retrieve", "candidates", "grounding", "answer"]
 HELPERS = {"settings", "phrases", "conversation"}  # used by stages, import no stage themselves
 
 

@@ -124,8 +124,14 @@ def near_text(hit: Hit, start: int, end: int) -> str:
 def counts_something_asked(sentence: str, asked: Asked) -> bool:
     """Whether a number of the sentence (not the question's own, not a year) has a word of the question
     next to it (see the module's docstring)."""
+    return bool(counted_numbers(sentence, asked))
+
+
+def counted_numbers(sentence: str, asked: Asked) -> list[str]:
+    """The numbers of the sentence that count something the question speaks of, lower-cased ("five", "81.3%")."""
     tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" date ", sentence))]  # a date's day counts nothing
     own = {n.lower() for n in NUMBER.findall(asked.text)}
+    counted = []
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
         if not NUMBER.fullmatch(number) or number in own or YEAR.fullmatch(number):
@@ -135,8 +141,29 @@ def counts_something_asked(sentence: str, asked: Asked) -> bool:
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
             words += SHARE_WORDS
         if any(asked.stem(w) in asked.stems for w in words):
-            return True
-    return False
+            counted.append(token)
+    return counted
+
+
+def given_values(sentence: str, asked: Asked) -> frozenset[str]:
+    """What the sentence gives for what the question asks, lower-cased, none the question holds: for
+    "how many", the numbers that count what it asks about; for "in what year", years; for "when", dates
+    and years; for another number, each number with the word after it ("seven years"). Another
+    outlet's sentence that gives them all says the same thing."""
+    question = " ".join(asking_part(asked.focus or asked.text))
+    if asks_for_count(question):  # what a number counts is read in English words only
+        found = set(counted_numbers(sentence, asked)) if asked.language == "en" else set()
+    elif asks_for_year(question):
+        found = set(YEAR.findall(sentence))
+    elif asks_for_date(question):
+        found = {m.group().lower() for m in DATE.finditer(sentence)} | set(YEAR.findall(sentence))
+    elif asks_for_number(question):
+        tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" ", sentence))]
+        found = {f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else token for i, token in enumerate(tokens)
+                 if NUMBER.fullmatch(token.rstrip("%")) and not YEAR.fullmatch(token)}
+    else:
+        return frozenset()
+    return frozenset(value for value in found if value not in question.lower())
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:

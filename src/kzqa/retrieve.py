@@ -101,6 +101,7 @@ class Retriever:
         self.previous_sentence = np.array([i - 1 if i and sentence_keys[i - 1][0] == key[0] else i
                                            for i, key in enumerate(sentence_keys)], dtype=np.int64)
         texts = [index.documents[d].text[s:e] for d, s, e in sentence_keys]
+        self.sentence_texts = tuple(texts)  # by sentence row
         # Chunk row of each sentence row: the first passage that holds it (overlapping passages share one).
         first_chunk: dict[tuple[str, int, int], int] = {}
         for row, chunk in enumerate(index.chunks):
