@@ -61,6 +61,8 @@ def test_a_new_name_is_one_the_question_does_not_hold():
     index = NameIndex(read_corpus(CORPUS))  # ... unless the corpus writes it capitalised inside a sentence
     assert new_name("Tokayev beat five other candidates.", "Who ran?", index)
     assert not new_name("Firstly, the deadlines were shifted.", "Who shifted them?", index)
+    assert not new_name("The deadlines were shifted. First, opponents could not prepare.", "Who shifted them?", index)
+    assert not new_name("Then Tokayev won.", "Кто победил?", index, lambda word: word == "tokayev")  # asked in Russian
 
 
 def test_the_paragraph_around_a_sentence_is_what_lies_between_blank_lines():

@@ -48,6 +48,17 @@ __all__ = ["Answer", "Citation", "Message", "answer"]
 
 
 @dataclass(frozen=True)
+class Judged:
+    """What the candidate sentences were judged by: the question's vector (384,), its BM25 terms, the
+    corpus's sentences scored for them, and the answer a follow-up follows."""
+
+    vector: np.ndarray
+    lexical: LexicalQuery
+    scores: SentenceScores
+    answered: str = ""
+
+
+@dataclass(frozen=True)
 class Citation:
     n: int  # the marker "[n]" in the answer text
     hit: Hit
@@ -102,7 +113,12 @@ def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]
         if candidate.outlet not in outlets:
             chosen.append(candidate)
             outlets.add(candidate.outlet)
-    return [replace(c, start=c.context_start) if c.context_start is not None else c for c in chosen]
+    return [_quoted(c) for c in chosen]
+
+
+def _quoted(candidate: Candidate) -> Candidate:
+    """The candidate as quoted: with the sentence before it when it leans on that one."""
+    return replace(candidate, start=candidate.context_start) if candidate.context_start is not None else candidate
 
 
 def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation, ...]]:
@@ -152,9 +168,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
-        if not reason and len(chosen) < settings.answer_sentences:
+        if not reason and not attribution(question)[0] and len(chosen) < settings.answer_sentences:
             chosen += corroborating(retriever, chosen, asked, judged, pool, filters, bar,
                                     settings.answer_sentences - len(chosen))
+            pool += [c.hit for c in chosen if c.hit.chunk.chunk_id not in {h.chunk.chunk_id for h in pool}]
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
@@ -175,9 +192,9 @@ def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[H
 
 def _ranked(retriever: Retriever, question: str, query: str,
             searched: tuple[np.ndarray, LexicalQuery, SentenceScores], hits: list[Hit], filters: Filters | None,
-            answered: str = "") -> tuple[list[Candidate], list[Hit]]:
+            answered: str = "") -> tuple[list[Candidate], list[Hit], Judged]:
     """The candidate sentences for ``question``, searched as ``query`` (its vector, lexical query and
-    sentence scores), best first, and the passages they were drawn from.
+    sentence scores), best first, the passages they were drawn from, and what they were judged by.
 
     A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     "According to Abishev, what ...?": the passages were searched with the name, the sentences are
@@ -194,34 +211,37 @@ def _ranked(retriever: Retriever, question: str, query: str,
     ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores, answered)
     if speaker and (name := _speaker_name(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
-    return ranked, pool, (sentence_vector, sentence_lexical, scores)
+    return ranked, pool, Judged(sentence_vector, sentence_lexical, scores, answered)
 
 
-def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked,
-                  judged: tuple[np.ndarray, LexicalQuery, SentenceScores], pool: list[Hit],
+def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, judged: Judged, pool: list[Hit],
                   filters: Filters | None, bar: float, room: int) -> list[Candidate]:
     """Up to ``room`` sentences of other outlets that give all the best sentence gives for the question
-    ("seven years", "November 20": ``grounding.given_values``), each outlet's nearest, at least ``bar``
-    close to the question: the reader sees who says the same."""
+    ("seven years", "November 20": ``grounding.given_values``), each outlet's best scoring, at least
+    ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the likelier
+    a figure is the same by chance): the reader sees who says the same."""
     best = chosen[0]
     values = given_values(best.hit.document.text[best.start:best.end], asked)
     if not values:
         return []
-    vector, lexical, scores = judged
-    near = np.flatnonzero(scores.dense >= bar)  # sentence rows close enough to quote at all
+    near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
     texts = retriever.sentence_texts
     # (a sentence that does not even hold each value's first word is passed over without reading it)
     gives = [row for row in near if all(value.split()[0] in texts[row].lower() for value in values)
              and values <= given_values(texts[row], asked)]
-    nearness = np.full(len(scores.dense), -np.inf)  # (n_sentences,): only the sentences that give a value
-    nearness[gives] = scores.dense[gives]
-    more = retriever.passages_of(nearness, len(gives), vector, filters, pool)
+    nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
+    nearness[gives] = judged.scores.dense[gives]
+    more = retriever.passages_of(nearness, len(gives), judged.vector, filters, pool)
     outlets, found = {c.outlet for c in chosen}, []
-    for candidate in candidates(retriever, vector, lexical, asked.focus or asked.text, pool + more, scores):
-        text = candidate.hit.document.text[candidate.start:candidate.end]
+    for candidate in candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
+                                judged.scores, judged.answered):
+        if candidate.score < best.score - SOURCES_VIEW:
+            break
+        quoted = _quoted(candidate)
+        text = quoted.hit.document.text[candidate.start:candidate.end]
         if (candidate.outlet not in outlets and candidate.dense >= bar and values <= given_values(text, asked)
-                and not shortfall(candidate.hit, candidate.start, candidate.end, asked, retriever.names)):
-            found.append(candidate)
+                and not shortfall(quoted.hit, quoted.start, quoted.end, asked, retriever.names)):
+            found.append(quoted)
             outlets.add(candidate.outlet)
     return found[:room]
 

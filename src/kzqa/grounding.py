@@ -13,8 +13,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
-- the question asks for a year and the sentence holds none the question does not, nor a month in a
-  dated document (the answer's date line gives its year);
+- the question asks for a year and the sentence holds none the question does not, nor a day of a
+  month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``phrases.asks_for_number``) and the
   sentence holds none the question does not;
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
-    MONTH,
     NOT_MENTIONED,
     NOTHING_MATCHES,
     NUMBER,
@@ -94,15 +93,16 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     # "years") to demand it next to the number: there, any new number will do.
     if asked.language == "en" and asks_for_count(asking) and not counts_something_asked(sentence, asked):
         return "the question asks how many, and no number of the sentence counts what it asks about"
-    # "on November 8" in a dated document answers "in what year": the answer's date line gives it.
+    # "on November 8" in a dated document answers "in what year": the answer's date line gives it
+    # ("in November" alone may be of another year: "in November and ... next spring").
     if asks_for_year(asking):
-        if not (new_years(sentence, asking) or (doc.published and MONTH.search(sentence))):
+        if not (new_years(sentence, asking) or (doc.published and DATE.search(sentence))):
             return "the question asks for a year and the sentence holds none"
     elif asks_for_number(asking) and not new_numbers(sentence, asking):
         return "the question asks for a number and the sentence holds none"
     if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
-    if asks_for_name(asking) and not new_name(sentence, asking, names):
+    if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
         return "the question asks for a name and the sentence gives none it does not already have"
     near = near_text(hit, start, end)
     for year in YEAR.findall(question):
@@ -163,7 +163,8 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
                  if NUMBER.fullmatch(token.rstrip("%")) and not YEAR.fullmatch(token)}
     else:
         return frozenset()
-    return frozenset(value for value in found if value not in question.lower())
+    own = {t.lower() for t in TOKEN.findall(question)}  # "two" is no figure of "network"
+    return frozenset(value for value in found if value.split()[0] not in own)
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:

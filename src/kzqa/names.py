@@ -16,7 +16,7 @@ one of its own rare words is ("Gaziz Abishev" by "Abishev concluded", but "Unite
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
@@ -29,6 +29,7 @@ UPPER = "".join(sorted({ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper(
 _CAP = f"[{re.escape(UPPER)}]"
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
 RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
+SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
 PIECE = re.compile(r"[^\W_]+(?:[’'.][^\W_]+)*")  # hyphens and slashes split ("Ankara-sponsored")
 # Capitalised words of a question that are no names: question words, articles, months and weekdays
@@ -87,17 +88,20 @@ def question_names(question: str) -> list[Name]:
     return names
 
 
-def new_name(sentence: str, question: str, names: NameIndex | None = None) -> bool:
-    """Whether the sentence names someone or something the question does not: a run of capitalised
-    words none of which the question holds (months and weekdays are no names). A sentence's first
-    word alone is a capital by position, unless ``names`` has seen the corpus write it capitalised
-    inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
+def new_name(sentence: str, question: str, names: NameIndex | None = None,
+             asked_as: Callable[[str], bool] | None = None) -> bool:
+    """Whether the text (a sentence, or two) names someone or something the question does not: a run
+    of capitalised words none of which the question holds, as written or, by ``asked_as``, in other
+    words (the English stand-ins of a Russian question's words); months and weekdays are no names. A
+    sentence's first word alone is a capital by position, unless ``names`` has seen the corpus write
+    it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     asked = {w.lower() for _, words in _runs(question) for w in words}
     for offset, words in _runs(sentence):
-        if _opens(sentence, offset) and len(words) == 1 and not (names and names.written_inside(words[0])):
+        opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
+        if opens and len(words) == 1 and not (names and names.written_inside(words[0])):
             continue
         found = {w.lower() for w in words} - NOT_NAMES
-        if found and not asked & found:
+        if found and not asked & found and not (asked_as and any(asked_as(w) for w in found)):
             return True
     return False
 
@@ -131,7 +135,8 @@ class NameIndex:
             text = f"{doc.title}\n{doc.text}"
             self._initials |= initials(text)
             for offset, words in _runs(text):
-                if re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
+                # a word alone after a lower-case one ("by Tokayev"), not the head of a longer name ("the New ...")
+                if len(words) == 1 and re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
                     self._inside.add(words[0])
                 for size in range(1, min(LONGEST, len(words)) + 1):
                     for start in range(len(words) - size + 1):

@@ -78,11 +78,14 @@ ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
     r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
     re.IGNORECASE)
-# "Who leads ...?", "Who is the leader of ...?", "Кто возглавлял ...?" ask for a name too; "Who is Gaziz
-# Abishev?" ("Кто такой ...?") asks about the named, and a description answers it.
+# "Who leads ...?", "Who is the leader of ...?", "Кто возглавлял ...?", "Штабты кім басқарды?" ask for
+# a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто Абишев?", "Әбішев кім?" ask
+# about the named, and a description answers them.
+_ABOUT_NAMED_EN = r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+(?:[A-Z]|(?i:he|she|they|it|him|her|them)\b)"
+_ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
 WHO_ASKS_FOR_NAME = re.compile(
-    r"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!\s+(?i:is|was|are|were)\s+[A-Z])|"
-    r"(?i:кто|кого|кем|кому)\b(?!\s+(?i:так(ой|ая|ое|ие)|это|был[аи]?)\s+[А-ЯЁ]))")
+    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:кто|кого|кому)\b(?!{_ABOUT_NAMED_RU}))|"
+    r"(?i:\bкім\s+[^\W\d_]+)")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -112,7 +115,6 @@ TIME_WORDS = re.compile(
     r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
     r"after|recently)(?!\w)", re.IGNORECASE)
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
-MONTH = re.compile(rf"\b({'|'.join(month.capitalize() for month in MONTHS[:12])})\b")  # as written in a sentence
 # Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
 ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
