@@ -120,12 +120,14 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_date("And when did the protests start?") and asks_for_date("What was the date of the vote?")
     assert not asks_for_date("What did Nazarbayev say when asked about Masimov?")  # a conjunction
     assert asks_for_count("What was the budget of the campaign?") and not asks_for_count("What was the slogan?")
+    assert asks_for_count("What was the final regional turnout?")  # a quantity with two words before it
     assert asks_for_count("Какой была явка?") and asks_for_count("Каково число партий?")  # Russian quantities
     assert not asks_for_count("Какова роль Китая?") and not asks_for_number("Какие посты занимал Токаев?")
     assert asks_for_number("Назарбаев Қазақстанды қай жылдары басқарды?")  # Kazakh: "in which years"
     assert asks_for_number("What is the length of the border?")  # a count is a number too
     assert asks_for_name("Who leads the Auyl party?") and asks_for_name("Кто возглавлял штаб Токаева?")
     assert asks_for_name("Штабты кім басқарды?")  # Kazakh: "who led the headquarters?"
+    assert asks_for_name("Кому Токаев обещал реформы?")  # "to whom": the name after it is the subject
     for described in ("Who is Yury Solozobov?", "Who's he?", "Кто такой Абишев?", "Кто Абишев?", "Әбішев кім?"):
         assert not asks_for_name(described), described  # a description answers these
     assert asks_for_year("Until what year is he in office?") and asks_for_year("В каком году он ушёл?")

@@ -71,7 +71,7 @@ QUANTITY_NOUNS_RU = (r"числ|количеств|сумм|итог|насел�
                      r"продолжительност|длительност|скорост|температур|вес")  # the same, as Russian stems
 ASKS_FOR_COUNT = re.compile(
     rf"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
-    rf"қанша|неше|what (is|was|are|were) (the )?(\w+ )?({QUANTITY_NOUNS})s?|"
+    rf"қанша|неше|what (is|was|are|were) (the )?(\w+ ){{0,2}}({QUANTITY_NOUNS})s?|"
     rf"(каков[аоы]?|как(ой|ая|ое|ие|ую|им)) ((был|была|было|были) )?(\w+ )?({QUANTITY_NOUNS_RU})\w*)\b", re.IGNORECASE)
 # Those that ask for a name ("What are the names of ...?", "Как зовут ...?").
 ASKS_FOR_NAME = re.compile(
@@ -84,7 +84,7 @@ ASKS_FOR_NAME = re.compile(
 _ABOUT_NAMED_EN = r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+(?:[A-Z]|(?i:he|she|they|it|him|her|them)\b)"
 _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
 WHO_ASKS_FOR_NAME = re.compile(
-    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:кто|кого|кому)\b(?!{_ABOUT_NAMED_RU}))|"
+    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
