@@ -98,6 +98,18 @@ def test_a_bad_question_is_a_422_that_says_what_is_wrong(client, payload, code):
     assert_problem(client.post("/api/chat", json=payload), 422, code)
 
 
+def test_a_program_sends_back_a_long_answer_as_history_and_asks_on(client):
+    # A yes/no question gets one line per outlet, which can run past the 1000 characters a question may hold.
+    history = [{"role": "user", "content": "Will Kazakhstan's foreign policy change after the election?"}]
+    first = client.post("/api/chat", json={"messages": history}).json()
+    assert len(first["answer"]) > 1000
+    history += [{"role": "assistant", "content": first["answer"]}, {"role": "user", "content": "And towards Russia?"}]
+    reply = client.post("/api/chat", json={"messages": history})
+    assert reply.status_code == 200 and reply.json()["answered"]
+    history[-1]["content"] = "x" * 1001  # the reader's own question is still held to the limit
+    assert_problem(client.post("/api/chat", json={"messages": history}), 422, "question_too_long")
+
+
 def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(client):
     reply = client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert_problem(reply, 422, "malformed_json")

@@ -103,7 +103,6 @@ def _complete_openapi(app: FastAPI, settings: Settings) -> None:
         for operation in (op for path in schema["paths"].values() for op in path.values()):
             if "422" in operation.get("responses", {}):
                 operation["responses"]["422"] = problems(422)[422]
-        components["ChatMessage"]["properties"]["content"]["maxLength"] = settings.max_question_chars
         components["ChatRequest"]["properties"]["messages"]["maxItems"] = settings.max_messages
         app.openapi_schema = schema
         return schema
@@ -117,9 +116,11 @@ def _messages(body: ChatRequest, settings: Settings) -> list[Message]:
     last_user = max((i for i, m in enumerate(body.messages) if m.role == "user"), default=None)
     if last_user is None:
         raise ApiError(422, "no_question", "The conversation holds no user message to answer.")
-    if any(len(m.content) > settings.max_question_chars for m in body.messages):
+    # Only the reader's messages are questions; kzqa's own answers, sent back as history, may be
+    # longer (one line per outlet) and are bounded by max_body_bytes.
+    if any(m.role == "user" and len(m.content) > settings.max_question_chars for m in body.messages):
         limit = settings.max_question_chars
-        raise ApiError(422, "question_too_long", f"A message may hold at most {limit} characters.")
+        raise ApiError(422, "question_too_long", f"A question (user message) may hold at most {limit} characters.")
     return [Message(m.role, m.content) for m in body.messages[: last_user + 1]]
 
 

@@ -28,7 +28,8 @@ NOT_BLANK = r"[^ \t\n\r\f\v]"
 
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(pattern=NOT_BLANK, description="Its longest length is the server's max_question_chars.")
+    content: str = Field(pattern=NOT_BLANK, description="A user message holds at most the server's max_question_chars "
+                         "characters; an assistant message (an earlier answer sent back) only the body limit.")
 
 
 def _iso_date(value: object) -> object:
