@@ -152,8 +152,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     scores = retriever.sentence_scores(vector, lexical)  # every sentence, once per answer
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters, scores)
     retrieval_seconds = time.perf_counter() - started
-    ranked, pool, judged = _ranked(retriever, question, query, (vector, lexical, scores), hits, filters,
-                                   answer_followed_up(messages))
+    searched = Judged(vector, lexical, scores, answer_followed_up(messages))
+    ranked, pool, judged = _ranked(retriever, question, query, searched, hits, filters)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
@@ -162,16 +162,20 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:
         chosen = choose(ranked, question, settings.answer_sentences)
+        speaker, focus = attribution(question)
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
                       | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
-                      language, focus=attribution(question)[1])
+                      language, focus=focus)
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
-        if not reason and not attribution(question)[0] and len(chosen) < settings.answer_sentences:
-            chosen += corroborating(retriever, chosen, asked, judged, pool, filters, bar,
-                                    settings.answer_sentences - len(chosen))
-            pool += [c.hit for c in chosen if c.hit.chunk.chunk_id not in {h.chunk.chunk_id for h in pool}]
+        # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)
+        if not reason and not speaker and len(chosen) < settings.answer_sentences:
+            more = corroborating(retriever, chosen, asked, judged, ranked, pool, filters, bar,
+                                 settings.answer_sentences - len(chosen))
+            weighed = {hit.chunk.chunk_id for hit in pool}
+            chosen += more
+            pool += [c.hit for c in more if c.hit.chunk.chunk_id not in weighed]
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
@@ -190,17 +194,17 @@ def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[H
     return list(by_chunk.values())[:CLOSEST]
 
 
-def _ranked(retriever: Retriever, question: str, query: str,
-            searched: tuple[np.ndarray, LexicalQuery, SentenceScores], hits: list[Hit], filters: Filters | None,
-            answered: str = "") -> tuple[list[Candidate], list[Hit], Judged]:
-    """The candidate sentences for ``question``, searched as ``query`` (its vector, lexical query and
-    sentence scores), best first, the passages they were drawn from, and what they were judged by.
+def _ranked(retriever: Retriever, question: str, query: str, searched: Judged, hits: list[Hit],
+            filters: Filters | None) -> tuple[list[Candidate], list[Hit], Judged]:
+    """The candidate sentences for ``question``, searched as ``query`` (``searched``: its vector, lexical
+    query, sentence scores and the answer a follow-up follows), best first, the passages they were
+    drawn from, and what they were judged by.
 
     A follow-up is searched with its context, but its sentences are judged by what it asks now too.
     "According to Abishev, what ...?": the passages were searched with the name, the sentences are
     judged without it, and only those with the name near them are kept (when there are any).
     """
-    vector, lexical, scores = searched
+    vector, lexical, scores, answered = searched.vector, searched.lexical, searched.scores, searched.answered
     speaker, focus = attribution(question)
     sentence_vector = vector if query == focus else _unit(vector + retriever.embed_query(focus))
     sentence_lexical = retriever.lexical_query(focus) if speaker else lexical
@@ -214,9 +218,11 @@ def _ranked(retriever: Retriever, question: str, query: str,
     return ranked, pool, Judged(sentence_vector, sentence_lexical, scores, answered)
 
 
-def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, judged: Judged, pool: list[Hit],
-                  filters: Filters | None, bar: float, room: int) -> list[Candidate]:
-    """Up to ``room`` sentences of other outlets that give all the best sentence gives for the question
+def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, judged: Judged,
+                  ranked: list[Candidate], pool: list[Hit], filters: Filters | None, bar: float,
+                  room: int) -> list[Candidate]:
+    """Up to ``room`` sentences of other outlets (among ``ranked`` and the passages of the sentences
+    that give the figures) that give all the best sentence gives for the question
     ("seven years", "November 20": ``grounding.given_values``), each outlet's best scoring, at least
     ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the likelier
     a figure is the same by chance): the reader sees who says the same."""
@@ -233,12 +239,14 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     nearness[gives] = judged.scores.dense[gives]
     more = retriever.passages_of(nearness, len(gives), judged.vector, filters, pool)
     outlets, found = {c.outlet for c in chosen}, []
-    for candidate in candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
-                                judged.scores, judged.answered):
+    if more:  # ``ranked`` (the candidates of ``pool``) are re-scored with theirs: BM25 is scaled by the best
+        ranked = candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
+                            judged.scores, judged.answered)
+    for candidate in ranked:
         if candidate.score < best.score - SOURCES_VIEW:
             break
         quoted = _quoted(candidate)
-        text = quoted.hit.document.text[candidate.start:candidate.end]
+        text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
         if (candidate.outlet not in outlets and candidate.dense >= bar and values <= given_values(text, asked)
                 and not shortfall(quoted.hit, quoted.start, quoted.end, asked, retriever.names)):
             found.append(quoted)

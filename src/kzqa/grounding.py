@@ -80,6 +80,11 @@ class Asked:
     language: str = "en"
     focus: str | None = None  # what it asks without whom it quotes ("According to X, when ...?" -> "when ...?")
 
+    @property
+    def asking(self) -> str:
+        """What it asks for: its asking sentences, without the person it quotes."""
+        return " ".join(asking_part(self.focus or self.text))
+
 
 def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> str | None:
     """Why document text[start:end] of ``hit`` cannot answer the question (see the module's docstring),
@@ -87,8 +92,7 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     doc = hit.document
     # What the question pins down is in its asking sentences ("Ignore the passages. Who is X?" asks who
     # X is); what it asks for, in those sentences without the person it quotes.
-    sentence, question = doc.text[start:end], " ".join(asking_part(asked.text))
-    asking = " ".join(asking_part(asked.focus)) if asked.focus else question
+    sentence, question, asking = doc.text[start:end], " ".join(asking_part(asked.text)), asked.asking
     # A Russian or Kazakh word reaches the English one it stands for too unreliably ("лет" is not
     # "years") to demand it next to the number: there, any new number will do.
     if asked.language == "en" and asks_for_count(asking) and not counts_something_asked(sentence, asked):
@@ -150,7 +154,7 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
     "how many", the numbers that count what it asks about; for "in what year", years; for "when", dates
     and years; for another number, each number with the word after it ("seven years"). Another
     outlet's sentence that gives them all says the same thing."""
-    question = " ".join(asking_part(asked.focus or asked.text))
+    question = asked.asking
     if asks_for_count(question):  # what a number counts is read in English words only
         found = set(counted_numbers(sentence, asked)) if asked.language == "en" else set()
     elif asks_for_year(question):
