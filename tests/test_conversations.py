@@ -40,6 +40,14 @@ def test_a_conversation_continues_from_its_id_with_the_history_the_server_keeps(
     assert conversation_id in [c["conversation_id"] for c in client.get("/api/conversations").json()["conversations"]]
 
 
+def test_a_pronoun_in_a_continued_conversation_stands_for_whom_the_stored_answer_named(client):
+    # The web page sends only the new question and the id: the stored answer is what "his" is read from.
+    first = ask(client, "Who was arrested with his two deputies after the January riots were suppressed?")
+    second = ask(client, "Which country asked for his extradition?", first["conversation_id"])
+    assert second["query"] == "Which country asked for Masimov's extradition?"
+    assert "Hungary" in second["answer"]
+
+
 def test_feedback_on_an_answer_is_recorded_and_read_back(client):
     answer = ask(client, "Who is Yury Solozobov?")
     reply = client.post("/api/feedback", json={"message_id": answer["message_id"], "rating": "down",

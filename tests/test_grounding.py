@@ -11,7 +11,7 @@ import re
 import pytest
 import Stemmer
 
-from kzqa.grounding import Asked, counts_something_asked, given_values
+from kzqa.grounding import Asked, counts_something_asked, given_values, gives_the_same
 from kzqa.phrases import (
     REFUSAL,
     asking_part,
@@ -112,6 +112,15 @@ def test_what_a_sentence_gives_for_the_question_is_the_figure_it_asks_for(servic
     assert values("Tomorrow, November 20, the elections will be held.", "When is the vote?") == {"november 20"}
     assert values("He ruled from 1991-2019.", "In what year did Nazarbayev start to rule?") == {"1991", "2019"}
     assert values("He ruled from 1991-2019.", "Who ruled?") == frozenset()  # no figure asked for
+
+
+def test_a_figure_rounded_to_other_places_is_the_same_figure():
+    assert gives_the_same(frozenset({"81.31%"}), frozenset({"81.3%", "five"}))  # NEO's and Nikkei's result
+    assert gives_the_same(frozenset({"81.3%"}), frozenset({"81.31%"}))
+    assert not gives_the_same(frozenset({"81.31%"}), frozenset({"81.4%"}))
+    assert not gives_the_same(frozenset({"81.3%"}), frozenset({"81.3"}))  # a share is not a plain number
+    assert not gives_the_same(frozenset({"81.3%"}), frozenset({"81%"}))  # only figures with decimals round
+    assert not gives_the_same(frozenset({"five", "two"}), frozenset({"five"}))  # all of them
 
 
 def test_what_a_question_asks_for_is_read_from_its_asking_sentence():

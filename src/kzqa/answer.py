@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from kzqa.candidates import Candidate, candidates, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, standalone_query
-from kzqa.grounding import Asked, given_values, near_text, refusal, shortfall
+from kzqa.grounding import Asked, given_values, gives_the_same, near_text, refusal, shortfall
 from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
 from kzqa.phrases import according_to, asks_for_sources, attribution, language_of
@@ -140,7 +140,7 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
            filters: Filters | None = None, query: str | None = None) -> Answer:
     """The extractive answer; ``query`` overrides the search built from the conversation."""
-    question, rule_query = standalone_query(messages)
+    question, rule_query = standalone_query(messages, referent_in(retriever))
     query = query or rule_query
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
@@ -183,6 +183,15 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
+
+
+def referent_in(retriever: Retriever) -> Callable[[str, str], str | None]:
+    """Whom a quoted sentence names that the questions it answered do not (``conversation.turns``)."""
+    def referent(sentence: str, asked: str) -> str | None:
+        stems, stem = set(retriever.chunk_lexical.words(asked)), retriever.chunk_lexical.stem
+        return retriever.names.referent(sentence, asked, lambda word: stem(word.lower()) in stems)
+
+    return referent
 
 
 def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[Hit]:
@@ -232,9 +241,10 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
         return []
     near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
     texts = retriever.sentence_texts
-    # (a sentence that does not even hold each value's first word is passed over without reading it)
-    gives = [row for row in near if all(value.split()[0] in texts[row].lower() for value in values)
-             and values <= given_values(texts[row], asked)]
+    # (a sentence that does not even hold each value's first word, or its whole number, is passed over
+    # without reading it)
+    gives = [row for row in near if all(re.split(r"[ .]", value)[0] in texts[row].lower() for value in values)
+             and gives_the_same(values, given_values(texts[row], asked))]
     nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
     nearness[gives] = judged.scores.dense[gives]
     more = retriever.passages_of(nearness, len(gives), judged.vector, filters, pool)
@@ -247,7 +257,8 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
             break
         quoted = _quoted(candidate)
         text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
-        if (candidate.outlet not in outlets and candidate.dense >= bar and values <= given_values(text, asked)
+        if (candidate.outlet not in outlets and candidate.dense >= bar
+                and gives_the_same(values, given_values(text, asked))
                 and not shortfall(quoted.hit, quoted.start, quoted.end, asked, retriever.names)):
             found.append(quoted)
             outlets.add(candidate.outlet)

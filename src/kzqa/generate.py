@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import httpx
 
-from kzqa.answer import Answer, Citation, answer, extractive_events
+from kzqa.answer import Answer, Citation, answer, extractive_events, referent_in
 from kzqa.conversation import Message, standalone_query
 from kzqa.phrases import source_label
 from kzqa.retrieve import Filters, Hit, Retriever
@@ -116,9 +116,9 @@ class LLMClient:
 
 # --- the generated answer, checked; the extractive one when generation fails -------------------
 
-def standalone(messages: Sequence[Message], llm: LLMClient) -> str:
+def standalone(messages: Sequence[Message], llm: LLMClient, retriever: Retriever) -> str:
     """The search query for the last question: the LLM condenses a follow-up, else the rules do."""
-    question, rule_query = standalone_query(messages)
+    question, rule_query = standalone_query(messages, referent_in(retriever))
     if rule_query == question or len([m for m in messages if m.role == "user"]) < 2:
         return question
     try:
@@ -142,7 +142,7 @@ def generation_events(messages: Sequence[Message], retriever: Retriever, setting
     """A turn as events, like answer.extractive_events: the passages as numbered in the prompt, the
     LLM's text as it comes (when ``stream``), then the checked answer. On any failure of the LLM the
     last event is the extractive answer, with a note saying that generation was unavailable."""
-    extractive = answer(messages, retriever, settings, filters, query=standalone(messages, llm))
+    extractive = answer(messages, retriever, settings, filters, query=standalone(messages, llm, retriever))
     if not extractive.answered:  # the passages do not hold the answer: no point asking the LLM
         yield from extractive_events(extractive)
         return

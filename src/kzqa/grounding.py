@@ -67,6 +67,7 @@ LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)
+DECIMAL = re.compile(r"(?P<number>\d+\.(?P<fraction>\d+))(?P<unit>%?)")  # "81.3%": figures with decimals round
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
 
@@ -169,6 +170,20 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
         return frozenset()
     own = {t.lower() for t in TOKEN.findall(question)}  # "two" is no figure of "network"
     return frozenset(value for value in found if value.split()[0] not in own)
+
+
+def gives_the_same(values: frozenset[str], given: frozenset[str]) -> bool:
+    """Whether ``given`` holds each of ``values``; figures rounded to different places are the same
+    ("81.31%" and "81.3%": outlets round the same result differently)."""
+    return all(any(_same_figure(value, other) for other in given) for value in values)
+
+
+def _same_figure(value: str, other: str) -> bool:
+    a, b = DECIMAL.fullmatch(value), DECIMAL.fullmatch(other)
+    if value == other or not (a and b) or a.group("unit") != b.group("unit"):
+        return value == other
+    places = min(len(a.group("fraction")), len(b.group("fraction")))
+    return round(float(a.group("number")), places) == round(float(b.group("number")), places)
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:

@@ -43,6 +43,8 @@ NOT_NAMES = frozenset({
 # A question written in capitals, or with every word capitalised, says nothing by its capitals.
 CAPITALISED_SHARE = 0.8  # of its words
 JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Turkic States"
+# Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
+SUBJECT_REACH = 2
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
 
 
@@ -129,11 +131,13 @@ class NameIndex:
         self._documents: dict[str, set[str]] = {}
         self._initials: set[str] = set()
         self._inside: set[str] = set()  # words written capitalised after a lower-case word: inside a sentence
+        self._lower: set[str] = set()  # words the documents also write in lower case: common words ("president")
         self.n_documents = 0
         for doc in documents:
             self.n_documents += 1
             text = f"{doc.title}\n{doc.text}"
             self._initials |= initials(text)
+            self._lower |= {word for word in re.findall(r"[^\W\d_]+", text) if word[0].islower()}
             for offset, words in _runs(text):
                 # a word alone after a lower-case one ("by Tokayev"), not the head of a longer name ("the New ...")
                 if len(words) == 1 and re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
@@ -168,6 +172,33 @@ class NameIndex:
     def written_inside(self, word: str) -> bool:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
         return word in self._inside
+
+    def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool]) -> str | None:
+        """Whom the sentence (an answer to the questions ``asked``) names that they do not, by the last
+        word of the name ("Tokayev": a search for the full "Kassym-Jomart Tokayev" finds the few
+        sentences that write it so). A full name ("Suma Chakraborty") comes before a single word, and of
+        those, the one right before a word of the questions, the subject of what they asked ("Kasym
+        Zhomart Tokayev also refused ..." for "Which president refused ...?", not the "Vladimir Putin"
+        before it), else the first. Capitals by position, a name asked by its initials or in full ("NSC",
+        "European Union" for "EU"), and words the documents also write in lower case (titles:
+        "President", "Security Council") name no one new."""
+        held = {w.lower() for _, words in _runs(asked) for w in words} | {i.lower() for i in initials(asked)}
+        found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, its last word)
+        for offset, words in _runs(sentence):
+            opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
+            if opens and len(words) == 1 and not self.written_inside(words[0]):
+                continue
+            proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
+            if not proper or held & ({w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}):
+                continue
+            end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
+            following = [w for w in re.findall(r"[^\W\d_]+", sentence[end:]) if w.lower() not in NOT_NAMES]
+            found.append((len(proper) < 2, not any(map(asked_word, following[:SUBJECT_REACH])), proper[-1]))
+        return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
+
+    def _common(self, word: str) -> bool:
+        """Whether the documents also write the word (or its plural) in lower case."""
+        return word.lower() in self._lower or f"{word.lower()}s" in self._lower
 
     def unknown(self, name: Name) -> bool:
         """Whether no document uses the name, any word of it, or a long name it could be the initials of."""

@@ -46,6 +46,10 @@ REFERRING = re.compile(
     re.IGNORECASE,
 )
 OPENING_WORDS = 3
+# Personal pronouns stand for someone the conversation named ("What did he promise?"); the second
+# group is possessive ("his deputies").
+PERSONAL = re.compile(r"\b(?:(he|him|she|her|он|него|его|ему|нему|ним|она|неё|нее|её|ее|ей|ней|ол|оны|оған|одан)|"
+                      r"(his|hers|оның))\b", re.IGNORECASE)
 
 
 def leans_back(sentence: str) -> bool:
@@ -86,6 +90,14 @@ _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?
 WHO_ASKS_FOR_NAME = re.compile(
     rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
+# Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
+# ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
+# "Which is ...?", "What did ...?", "What kind of ...?" do not.
+ASKS_BY_NOUN = re.compile(
+    r"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
+    r"(?:(?i:which|what)\s+(?!(?i:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|else|kind|"
+    rf"sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
+    r"\s+[^\W\d_]+)")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -209,6 +221,21 @@ def asks_for_count(question: str) -> bool:
 
 def asks_for_name(question: str) -> bool:
     return bool(ASKS_FOR_NAME.search(question) or WHO_ASKS_FOR_NAME.search(question))
+
+
+def asks_for_someone(question: str) -> bool:
+    """Whether the answer names whom or what the question asks for: a name, or a noun's referent."""
+    return asks_for_name(question) or bool(ASKS_BY_NOUN.search(question))
+
+
+_LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}"), ".*?") + r"\s+"
+                             for lead in ACCORDING_TO.values()))
+
+
+def quoted_sentences(answer: str) -> list[str]:
+    """The sentences a kzqa answer quotes, one line each, without "According to ...:" and the [n] marker."""
+    lines = [(_LEADS.match(line), line) for line in answer.splitlines()]
+    return [re.sub(r"\s*\[\d+\]\s*$", "", line[lead.end():]) for lead, line in lines if lead]
 
 
 def asks_for_date(question: str) -> bool:
