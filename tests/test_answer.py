@@ -230,6 +230,29 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
     assert result.query == "Who is Daniel Rosenblum? Did Tokayev meet him before the election?"
 
 
+def test_a_pronoun_is_resolved_only_from_a_quoted_answer_to_a_question_for_someone(service):
+    def searched(*turns: str) -> str:
+        said = [Message("user" if i % 2 == 0 else "assistant", turn) for i, turn in enumerate(turns)]
+        return standalone_query(said, service.retriever.referent)[1]
+
+    ordered = "Tokayev ordered the arrest of Karim Masimov. [1]"  # an answer naming the asked man too
+    assert searched("Who ordered the arrest of Karim Masimov?", f"According to NEO (23 Nov 2022): {ordered}",
+                    "What did he say?") == "What did Tokayev say?"
+    # The Russian question names him in Cyrillic: read as searched ("масимов"), he is no one new either.
+    assert searched("Кто отдал приказ задержать Карима Масимова?", f"По данным NEO (23.11.2022): {ordered}",
+                    "Что он сказал?") == "Что Tokayev сказал?"
+    extradition = "Moreover, Budapest made a request to Astana for Masimov’s extradition to Hungary. [1]"
+    # "Which city ...?" may ask for a thing: only a full name would do. "Какой город" and "он" likewise.
+    assert searched("Which city asked Astana to extradite Masimov?", f"According to NEO (23 Nov 2022): {extradition}",
+                    "What did he say?") == "Which city asked Astana to extradite Masimov? What did he say?"
+    assert searched("Какой город попросил об экстрадиции?", f"По данным NEO (23.11.2022): {extradition}",
+                    "Что он сказал?") == "Какой город попросил об экстрадиции? Что он сказал?"
+    # A refusal, or an answer not in kzqa's words (an LLM's), quotes no one: searched with what it follows.
+    assert searched("Who won?", REFUSAL["en"], "What share did he get?") == "Who won? What share did he get?"
+    assert searched("Who won?", "Tokayev won, Nikkei reports [1].", "What share did he get?") == \
+        "Who won? What share did he get?"
+
+
 def test_the_sentences_an_answer_quoted_are_read_back_in_every_language():
     answered = ("According to Nikkei Asia (Nikkei staff writers, 22 Nov 2022): Xi met with Tokayev. [1]\n"
                 "По данным Caliber.Az (19.11.2022): Xi and Erdogan expressed support. [2]\n"

@@ -118,6 +118,8 @@ def test_a_figure_rounded_to_other_places_is_the_same_figure():
     assert gives_the_same(frozenset({"81.31%"}), frozenset({"81.3%", "five"}))  # NEO's and Nikkei's result
     assert gives_the_same(frozenset({"81.3%"}), frozenset({"81.31%"}))
     assert not gives_the_same(frozenset({"81.31%"}), frozenset({"81.4%"}))
+    assert gives_the_same(frozenset({"81.35%"}), frozenset({"81.4%"}))  # half up, in decimal
+    assert gives_the_same(frozenset({"0.25"}), frozenset({"0.3"}))
     assert not gives_the_same(frozenset({"81.3%"}), frozenset({"81.3"}))  # a share is not a plain number
     assert not gives_the_same(frozenset({"81.3%"}), frozenset({"81%"}))  # only figures with decimals round
     assert not gives_the_same(frozenset({"five", "two"}), frozenset({"five"}))  # all of them

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,7 +140,7 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
            filters: Filters | None = None, query: str | None = None) -> Answer:
     """The extractive answer; ``query`` overrides the search built from the conversation."""
-    question, rule_query = standalone_query(messages, referent_in(retriever))
+    question, rule_query = standalone_query(messages, retriever.referent)
     query = query or rule_query
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
@@ -152,7 +152,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     scores = retriever.sentence_scores(vector, lexical)  # every sentence, once per answer
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters, scores)
     retrieval_seconds = time.perf_counter() - started
-    searched = Judged(vector, lexical, scores, answer_followed_up(messages))
+    searched = Judged(vector, lexical, scores, answer_followed_up(messages, retriever.referent))
     ranked, pool, judged = _ranked(retriever, question, query, searched, hits, filters)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
@@ -183,15 +183,6 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
-
-
-def referent_in(retriever: Retriever) -> Callable[[str, str], str | None]:
-    """Whom a quoted sentence names that the questions it answered do not (``conversation.turns``)."""
-    def referent(sentence: str, asked: str) -> str | None:
-        stems, stem = set(retriever.chunk_lexical.words(asked)), retriever.chunk_lexical.stem
-        return retriever.names.referent(sentence, asked, lambda word: stem(word.lower()) in stems)
-
-    return referent
 
 
 def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[Hit]:
@@ -242,8 +233,9 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
     texts = retriever.sentence_texts
     # (a sentence that does not even hold each value's first word, or its whole number, is passed over
-    # without reading it)
-    gives = [row for row in near if all(re.split(r"[ .]", value)[0] in texts[row].lower() for value in values)
+    # without reading it: "81" of "81.31%" in "81.3%", not in "1981")
+    firsts = [re.compile(rf"(?<![\w.]){re.escape(re.split(r'[ .]', value)[0])}(?!\d)") for value in values]
+    gives = [row for row in near if all(first.search(texts[row].lower()) for first in firsts)
              and gives_the_same(values, given_values(texts[row], asked))]
     nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
     nearness[gives] = judged.scores.dense[gives]

@@ -3,25 +3,36 @@
 A follow-up ("What share of the vote did he get?") leans on earlier turns through a referring
 word (a pronoun or demonstrative) or by being only a few words long. Its personal pronoun stands
 for whom the answer before named when the question before asked for someone ("Who won ...?",
-"Which analyst ...?"), and for the same one as long as the follow-ups go on: "he" is replaced by
-the name, and the question is searched alone. Any other follow-up is searched together with the
-question it follows, recursively, so "it" keeps meaning what the first turn named: the earlier
-question words carry the subject, the new question the facet asked about. The sentence that
-answered the question followed up is then held back a little (answer.py).
+"Which analyst ...?", in Russian or Kazakh only "Кто ...?", "... кім ...?": "он", "ол" stand for
+things too), and for the same one as long as the follow-ups go on: "he" is replaced by the name,
+and the question is searched alone. Any other follow-up is searched together with the question
+it follows, recursively, so "it" keeps meaning what the first turn named: the earlier question
+words carry the subject, the new question the facet asked about. The sentence that answered the
+question followed up is then held back a little (answer.py), unless it was searched alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from kzqa.phrases import PERSONAL, REFERRING, asks_for_someone, quoted_sentences
+from bm25s.stopwords import STOPWORDS_EN
+
+from kzqa.phrases import PERSONAL, REFERRING, asks_for_name, asks_for_someone, language_of, quoted_sentences
 
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
 DEPTH = 2  # earlier questions carried along at most
 
-# (a sentence an answer quoted, the questions it answered) -> whom it names that they do not
+# (a sentence an answer quoted, the questions it answered) -> whom it names that they do not, in full
 Referent = Callable[[str, str], "str | None"]
+POSSESSIVE = frozenset({"his", "hers"})  # and "her" before a noun: "her share", not "meet her before ..."
+# Words that follow an object pronoun ("tell her about", "meet her again"), beside the stop words.
+AFTER_OBJECT = frozenset(STOPWORDS_EN) | {
+    "about", "above", "after", "against", "along", "among", "around", "before", "behind", "below", "beside",
+    "between", "beyond", "despite", "during", "except", "from", "inside", "into", "like", "near", "off", "onto",
+    "outside", "over", "past", "since", "than", "through", "toward", "towards", "under", "until", "upon", "within",
+    "without", "again", "also", "back", "first", "last", "later", "now", "too", "yet", "ever", "once", "still", "here"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class Message:
 
 
 @dataclass(frozen=True)
-class Turn:
+class Question:
     asked: str  # the question as the reader wrote it
     searched: str  # the same, its personal pronouns replaced by whom they stand for
     resolved: bool  # whether they were: it stands alone
@@ -41,23 +52,24 @@ def is_follow_up(question: str) -> bool:
     return bool(REFERRING.search(question)) or len(question.split()) <= SHORT
 
 
-def answer_followed_up(messages: Sequence[Message]) -> str:
-    """The assistant's answer to the previous question when the latest question follows it up, else "".
+def answer_followed_up(messages: Sequence[Message], referent: Referent | None = None) -> str:
+    """The assistant's answer to the previous question when the latest question follows it up and is
+    searched with it, else "".
 
     A follow-up asks for something new ("What is he accused of?" after "Who chaired the Committee?"),
     yet, searched with the question it follows, it is nearest the sentence that answered that one.
     """
     asked = [i for i, m in enumerate(messages) if m.role == "user" and m.content]
-    if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content):
+    if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content) or questions(messages, referent)[-1].resolved:
         return ""
     answers = [m.content for m in messages[asked[-2] : asked[-1]] if m.role == "assistant"]
     return answers[-1] if answers else ""
 
 
-def turns(messages: Sequence[Message], referent: Referent | None = None) -> list[Turn]:
+def questions(messages: Sequence[Message], referent: Referent | None = None) -> list[Question]:
     """The reader's questions, each with its personal pronouns resolved where the conversation says whom
     they stand for (see the module's docstring)."""
-    found: list[Turn] = []
+    found: list[Question] = []
     thread: list[str] = []  # the questions since the last one that did not lean on those before
     answered, named = "", None
     for message in messages:
@@ -71,30 +83,51 @@ def turns(messages: Sequence[Message], referent: Referent | None = None) -> list
         if not (found and is_follow_up(asked)):
             thread, named = [], None
         elif referent and PERSONAL.search(asked):
-            before = found[-1].asked  # "he" after "What did he say?" is still whom that "he" was
-            if asks_for_someone(before) and not (len(thread) > 1 and PERSONAL.search(before)):
-                named = _named(answered, " ".join(thread), referent) or named
+            before = found[-1].asked
+            # "Which country asked for his extradition?" -> "Where is he now?": "he" is still the man
+            # (the answer before named a country), once a pronoun has stood for him.
+            if _asks_for_someone(before, asked) and not (len(thread) > 1 and PERSONAL.search(before)):
+                named = _named(answered, " ".join(thread), referent, asks_for_name(before)) or named
         thread.append(asked)
-        searched = _resolved(asked, named) if named and found else asked
-        found.append(Turn(asked, searched, searched != asked))
+        searched = _resolved(asked, named) if named else asked
+        found.append(Question(asked, searched, searched != asked))
         answered = ""
     return found
 
 
-def _named(answered: str, asked: str, referent: Referent) -> str | None:
-    """Whom the first sentence quoted in the answer to the questions ``asked`` names that they do not."""
+def _asks_for_someone(before: str, follow_up: str) -> bool:
+    """Whether the answer to ``before`` names whom ``follow_up``'s pronoun stands for: Russian "он", "его"
+    and Kazakh "ол" stand for things too, so there only after a question for a name."""
+    return asks_for_someone(before) if language_of(follow_up) == "en" else asks_for_name(before)
+
+
+def _named(answered: str, asked: str, referent: Referent, for_a_name: bool) -> str | None:
+    """The last word of whom the first sentence quoted in the answer to the questions ``asked`` names
+    that they do not ("Masimov", as the corpus mostly writes him). After a question by a noun ("Which
+    analyst ...?", which may ask for a thing), only a full name counts: "Kazbek Beisebayev", not "Astana"."""
     quoted = quoted_sentences(answered)
-    return referent(quoted[0], asked) if quoted else None
+    name = referent(quoted[0], asked) if quoted else None
+    if not name or not (for_a_name or len(name.split()) > 1):
+        return None
+    return name.split()[-1]
 
 
 def _resolved(question: str, name: str) -> str:
-    """The question with its personal pronouns replaced by the name ("his" by "Name's")."""
-    return PERSONAL.sub(lambda pronoun: name if pronoun.group(1) else f"{name}'s", question)
+    """The question with its personal pronouns replaced by the name: "his", "hers", and "her" before a
+    noun ("her share"), by "Name's"."""
+    def replaced(pronoun: re.Match[str]) -> str:
+        after = question[pronoun.end():].split()
+        following = after[0].strip("?!.,;:").lower() if after else ""
+        word = pronoun.group().lower()
+        possessive = word in POSSESSIVE or (word == "her" and following and following not in AFTER_OBJECT)
+        return f"{name}'s" if possessive else name
+
+    return PERSONAL.sub(replaced, question)
 
 
 def standalone_query(messages: Sequence[Message], referent: Referent | None = None) -> tuple[str, str]:
     """(the latest question, the query to search for: that question resolved, or with the ones it leans on)."""
-    asked = turns(messages, referent)
+    asked = questions(messages, referent)
     if not asked:
         raise ValueError("the conversation holds no user question")
     chain = [asked[-1]]
@@ -102,4 +135,4 @@ def standalone_query(messages: Sequence[Message], referent: Referent | None = No
         if chain[0].resolved or not is_follow_up(chain[0].asked) or len(chain) > DEPTH:
             break
         chain.insert(0, earlier)
-    return asked[-1].asked, " ".join(turn.searched for turn in chain)
+    return asked[-1].asked, " ".join(question.searched for question in chain)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import httpx
 
-from kzqa.answer import Answer, Citation, answer, extractive_events, referent_in
+from kzqa.answer import Answer, Citation, answer, extractive_events
 from kzqa.conversation import Message, standalone_query
 from kzqa.phrases import source_label
 from kzqa.retrieve import Filters, Hit, Retriever
@@ -118,7 +118,7 @@ class LLMClient:
 
 def standalone(messages: Sequence[Message], llm: LLMClient, retriever: Retriever) -> str:
     """The search query for the last question: the LLM condenses a follow-up, else the rules do."""
-    question, rule_query = standalone_query(messages, referent_in(retriever))
+    question, rule_query = standalone_query(messages, retriever.referent)
     if rule_query == question or len([m for m in messages if m.role == "user"]) < 2:
         return question
     try:

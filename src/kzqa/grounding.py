@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
@@ -179,11 +180,15 @@ def gives_the_same(values: frozenset[str], given: frozenset[str]) -> bool:
 
 
 def _same_figure(value: str, other: str) -> bool:
+    if value == other:
+        return True
     a, b = DECIMAL.fullmatch(value), DECIMAL.fullmatch(other)
-    if value == other or not (a and b) or a.group("unit") != b.group("unit"):
-        return value == other
-    places = min(len(a.group("fraction")), len(b.group("fraction")))
-    return round(float(a.group("number")), places) == round(float(b.group("number")), places)
+    if not (a and b) or a.group("unit") != b.group("unit"):
+        return False
+    places = Decimal(1).scaleb(-min(len(a.group("fraction")), len(b.group("fraction"))))  # 0.1 for 81.3
+    # decimal, not binary floats: 81.35 rounds half up to 81.4
+    return (Decimal(a.group("number")).quantize(places, ROUND_HALF_UP)
+            == Decimal(b.group("number")).quantize(places, ROUND_HALF_UP))
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:

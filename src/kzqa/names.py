@@ -98,14 +98,21 @@ def new_name(sentence: str, question: str, names: NameIndex | None = None,
     sentence's first word alone is a capital by position, unless ``names`` has seen the corpus write
     it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     asked = {w.lower() for _, words in _runs(question) for w in words}
-    for offset, words in _runs(sentence):
-        opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
-        if opens and len(words) == 1 and not (names and names.written_inside(words[0])):
-            continue
+    for _, words in _name_runs(sentence, names):
         found = {w.lower() for w in words} - NOT_NAMES
         if found and not asked & found and not (asked_as and any(asked_as(w) for w in found)):
             return True
     return False
+
+
+def _name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
+    """The runs of capitalised words of a sentence (or two) that can be names: a sentence's first word
+    alone is a capital by position, unless ``names`` has seen the corpus write it capitalised inside a
+    sentence ("Tokayev beat ...", but not "Firstly, ...")."""
+    for offset, words in _runs(sentence):
+        opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
+        if not (opens and len(words) == 1 and not (names and names.written_inside(words[0]))):
+            yield offset, words
 
 
 def initials(text: str) -> set[str]:
@@ -174,26 +181,23 @@ class NameIndex:
         return word in self._inside
 
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool]) -> str | None:
-        """Whom the sentence (an answer to the questions ``asked``) names that they do not, by the last
-        word of the name ("Tokayev": a search for the full "Kassym-Jomart Tokayev" finds the few
-        sentences that write it so). A full name ("Suma Chakraborty") comes before a single word, and of
-        those, the one right before a word of the questions, the subject of what they asked ("Kasym
-        Zhomart Tokayev also refused ..." for "Which president refused ...?", not the "Vladimir Putin"
-        before it), else the first. Capitals by position, a name asked by its initials or in full ("NSC",
-        "European Union" for "EU"), and words the documents also write in lower case (titles:
-        "President", "Security Council") name no one new."""
+        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A full
+        name ("Suma Chakraborty") comes before a single word, and of those, the one right before a word of
+        the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which
+        president refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by
+        position, a name the questions hold (as written, by ``asked_word``: in their English stand-ins
+        too, or by initials: "NSC", "European Union" for "EU"), and words the documents also write in
+        lower case (titles: "President", "Security Council") name no one new."""
         held = {w.lower() for _, words in _runs(asked) for w in words} | {i.lower() for i in initials(asked)}
-        found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, its last word)
-        for offset, words in _runs(sentence):
-            opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
-            if opens and len(words) == 1 and not self.written_inside(words[0]):
-                continue
+        found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, the name)
+        for offset, words in _name_runs(sentence, self):
             proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
-            if not proper or held & ({w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}):
+            spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
+            if not proper or held & spelled or any(map(asked_word, words)):
                 continue
             end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
             following = [w for w in re.findall(r"[^\W\d_]+", sentence[end:]) if w.lower() not in NOT_NAMES]
-            found.append((len(proper) < 2, not any(map(asked_word, following[:SUBJECT_REACH])), proper[-1]))
+            found.append((len(proper) < 2, not any(map(asked_word, following[:SUBJECT_REACH])), " ".join(proper)))
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
     def _common(self, word: str) -> bool:

@@ -37,19 +37,19 @@ ASKS_FOR_SOURCES = re.compile(
     r"\b(sources?|outlets?|media|press|reports?|articles?|coverage|источник\w*|сми|пресс\w*|стать\w*|"
     r"дереккөз\w*|басылым\w*)\b", re.IGNORECASE)
 
-# Referring words of English, Russian and Kazakh: general grammar, not tied to any question. A
-# question holding one leans on the conversation; a sentence opening with one, on the sentence before.
+# Personal pronouns of English, Russian and Kazakh: they stand for someone the conversation named
+# ("What did he promise?"). Russian "он", "его" and Kazakh "ол" stand for things too.
+PERSONAL_WORDS = ("he", "him", "his", "she", "her", "hers", "он", "его", "него", "ему", "нему", "ним", "она", "её",
+                  "ее", "неё", "нее", "ей", "ней", "ол", "оның", "оған", "оны")
+PERSONAL = re.compile(rf"\b({'|'.join(PERSONAL_WORDS)})\b", re.IGNORECASE)
+# Referring words: general grammar, not tied to any question. A question holding one leans on the
+# conversation; a sentence opening with one, on the sentence before.
 REFERRING = re.compile(
-    r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|then|"
-    r"он|его|него|ему|нему|им|ним|она|её|ее|неё|нее|ей|ней|оно|они|их|них|ими|этот|эта|это|эти|"
-    r"этого|этой|этих|тот|та|те|там|тогда|ол|оның|оған|оны|олар|олардың|бұл|сол|осы)\b",
+    rf"\b({'|'.join(PERSONAL_WORDS)}|it|its|they|them|their|theirs|this|that|these|those|there|then|"
+    r"им|оно|они|их|них|ими|этот|эта|это|эти|этого|этой|этих|тот|та|те|там|тогда|олар|олардың|бұл|сол|осы)\b",
     re.IGNORECASE,
 )
 OPENING_WORDS = 3
-# Personal pronouns stand for someone the conversation named ("What did he promise?"); the second
-# group is possessive ("his deputies").
-PERSONAL = re.compile(r"\b(?:(he|him|she|her|он|него|его|ему|нему|ним|она|неё|нее|её|ее|ей|ней|ол|оны|оған|одан)|"
-                      r"(his|hers|оның))\b", re.IGNORECASE)
 
 
 def leans_back(sentence: str) -> bool:
@@ -82,13 +82,14 @@ ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
     r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
     re.IGNORECASE)
-# "Who leads ...?", "Who is the leader of ...?", "Кто возглавлял ...?", "Штабты кім басқарды?" ask for
-# a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто Абишев?", "Әбішев кім?" ask
-# about the named, and a description answers them.
+# "Who leads ...?", "Who is the leader of ...?", "To whom ...?", "Кто возглавлял ...?", "Штабты кім
+# басқарды?" ask for a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто
+# Абишев?", "Әбішев кім?" ask about the named, and a description answers them.
 _ABOUT_NAMED_EN = r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+(?:[A-Z]|(?i:he|she|they|it|him|her|them)\b)"
 _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
 WHO_ASKS_FOR_NAME = re.compile(
-    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
+    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
+    rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
@@ -224,7 +225,10 @@ def asks_for_name(question: str) -> bool:
 
 
 def asks_for_someone(question: str) -> bool:
-    """Whether the answer names whom or what the question asks for: a name, or a noun's referent."""
+    """Whether the answer names whom or what the question asks for: a name, or a noun's referent (not a
+    number, a year or a date: "Which year ...?", "What share ...?")."""
+    if asks_for_number(question) or asks_for_year(question) or asks_for_date(question):
+        return False
     return asks_for_name(question) or bool(ASKS_BY_NOUN.search(question))
 
 

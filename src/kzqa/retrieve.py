@@ -157,6 +157,12 @@ class Retriever:
         """The question's words for BM25, a Russian or Kazakh word by its English translation."""
         return self.chunk_lexical.query(query, self.lexicon.translate(query))
 
+    def referent(self, sentence: str, asked: str) -> str | None:
+        """Whom a quoted sentence names that the questions it answered do not (``conversation.questions``),
+        their words read as searched: a Russian question's "Масимова" is "masimov"."""
+        stems = {term for term, weight in self.lexical_query(asked).terms.items() if weight > 0}
+        return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems)
+
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
         return self.embedder.queries([query])[0]
