@@ -204,10 +204,13 @@ def test_a_sentence_that_leans_back_is_quoted_with_what_it_leans_on(service):
 
 
 def test_a_follow_up_is_searched_with_the_question_it_follows(service):
+    result = ask(service, "What was decided in the June 2022 referendum?", "What share of voters supported it?")
+    assert result.query == "What was decided in the June 2022 referendum? What share of voters supported it?"
+    assert "70 percent" in result.text
+    # "he" after "Who won ...?" is whom the answer named: each follow-up is searched as a question of its own.
     result = ask(service, "Who won the November 2022 presidential election in Kazakhstan?",
                  "What share of the vote did he get?", "Until when will he stay in office?")
-    assert result.query.startswith("Who won the November 2022 presidential election in Kazakhstan?")
-    assert result.query.endswith("Until when will he stay in office?")
+    assert result.query == "Until when will Tokayev stay in office?"
     assert "2029" in result.text
 
 

@@ -13,7 +13,8 @@ kzqa refuses (``answered`` false) when the highest dense(s) among the candidates
 ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another language): nothing is
 about the question; or when the best sentence, quoted with its neighbour, cannot be the answer for
 what the question pins down (``grounding.shortfall``: a count, a date, a year, a name, a rarely
-used name). It lists the passages holding the best candidates, for the reader to judge.
+used name), unless, for "Who <did> ...?", a candidate has someone new doing it (``grounding.doer``).
+It lists the passages holding the best candidates, for the reader to judge.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import numpy as np
 
 from kzqa.candidates import Candidate, candidates, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, standalone_query
-from kzqa.grounding import Asked, given_values, gives_the_same, near_text, refusal, shortfall
+from kzqa.grounding import Asked, doer, given_values, gives_the_same, near_text, refusal, shortfall
 from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
 from kzqa.phrases import according_to, asks_for_sources, attribution, language_of
@@ -167,6 +168,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
                       | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
                       language, focus=focus)
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
+        if reason and (someone := doer(ranked, asked, retriever.names, bar)):
+            chosen, reason = [_quoted(someone)], None
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
         # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)

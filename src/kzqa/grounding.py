@@ -19,6 +19,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   sentence holds none the question does not;
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
   nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
+  for "Who <did> ...?" the answer is then the best candidate in which someone new does it (``doer``);
 - the question asks when and the sentence names no date or time the question does not;
 - the question gives a year that neither the passage, the sentence's paragraph, the document's title,
   outlet or author (``near_text``) nor the document's date holds;
@@ -29,10 +30,11 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from kzqa.candidates import Candidate
 from kzqa.names import NameIndex, new_name, paragraph_around, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
@@ -41,6 +43,7 @@ from kzqa.phrases import (
     NUMBER,
     REFUSAL,
     YEAR,
+    asked_deed,
     asking_part,
     asks_for_count,
     asks_for_date,
@@ -117,6 +120,24 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     for name in question_names(question):
         if names.rare(name, RARE_NAME_SHARE) and not names.named_in(near, name, RARE_NAME_SHARE):
             return f"the question names {name}, and nothing near the sentence does"
+    return None
+
+
+def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float) -> Candidate | None:
+    """For "Who <did> ...?" whose best sentence names no one new, the best candidate at least ``bar``
+    close in which someone new does what was asked, right before its verb ("... after President
+    Kassym-Jomart Tokayev won Sunday's snap presidential election" for "Who won the November 2022
+    presidential election in Kazakhstan?", whose nearest sentence says only that the election is
+    tomorrow), and that nothing else speaks against."""
+    if not (deed := asked_deed(asked.asking)):
+        return None
+    did = asked.stem(deed.lower())
+    for candidate in ranked:
+        sentence = candidate.hit.document.text[candidate.start:candidate.end]
+        if (candidate.dense >= bar and names.referent(sentence, asked.asking, lambda w: asked.stem(w.lower()) == did,
+                                                      subject_only=True)
+                and not shortfall(candidate.hit, candidate.start, candidate.end, asked, names)):
+            return candidate
     return None
 
 

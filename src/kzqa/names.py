@@ -180,14 +180,16 @@ class NameIndex:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
         return word in self._inside
 
-    def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool]) -> str | None:
+    def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
+                 subject_only: bool = False) -> str | None:
         """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A full
         name ("Suma Chakraborty") comes before a single word, and of those, the one right before a word of
         the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which
         president refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by
         position, a name the questions hold (as written, by ``asked_word``: in their English stand-ins
         too, or by initials: "NSC", "European Union" for "EU"), and words the documents also write in
-        lower case (titles: "President", "Security Council") name no one new."""
+        lower case (titles: "President", "Security Council") name no one new. With ``subject_only``, only a
+        name right before a word of the questions counts."""
         held = {w.lower() for _, words in _runs(asked) for w in words} | {i.lower() for i in initials(asked)}
         found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, the name)
         for offset, words in _name_runs(sentence, self):
@@ -196,8 +198,10 @@ class NameIndex:
             if not proper or held & spelled or any(map(asked_word, words)):
                 continue
             end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
-            following = [w for w in re.findall(r"[^\W\d_]+", sentence[end:]) if w.lower() not in NOT_NAMES]
+            after = re.split(rf"(?<![\w’']){_CAP}", sentence[end:], maxsplit=1)[0]  # up to the next name
+            following = [w for w in re.findall(r"[^\W\d_]+", after) if w.lower() not in NOT_NAMES]
             found.append((len(proper) < 2, not any(map(asked_word, following[:SUBJECT_REACH])), " ".join(proper)))
+        found = [f for f in found if not (subject_only and f[1])]
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
     def _common(self, word: str) -> bool:

@@ -91,6 +91,8 @@ WHO_ASKS_FOR_NAME = re.compile(
     rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
+WHO_DID = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+(?:(?:will|would|did|does|do|has|have|had|can|could|"
+                     r"should|shall|may|might|must)\s+)?(?!(?:is|was|are|were|the|a|an)\b)([^\W\d_]+)", re.IGNORECASE)
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
 # "Which is ...?", "What did ...?", "What kind of ...?" do not.
@@ -222,6 +224,13 @@ def asks_for_count(question: str) -> bool:
 
 def asks_for_name(question: str) -> bool:
     return bool(ASKS_FOR_NAME.search(question) or WHO_ASKS_FOR_NAME.search(question))
+
+
+def asked_deed(question: str) -> str | None:
+    """The verb of an English "Who <did> ...?" that asks for a name ("won" of "Who won the election?",
+    "win" of "Who will win ...?"); None for "Who is the leader ...?" and any other question."""
+    match = WHO_DID.match(question)
+    return match.group(1) if match and asks_for_name(question) else None
 
 
 def asks_for_someone(question: str) -> bool:
