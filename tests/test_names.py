@@ -86,6 +86,17 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
                "honours to the Russian Federation.")
     assert referent(refused, "Which Kazakh president refused to recognise the Donbass and Luhansk 'republics'?") \
         == "Kasym Tokayev"
+    # The next name ends where a name's deed can stand; a month or weekday does not, a negation undoes it.
+    assert referent("In the presence of Putin, Tokayev refused to recognise them.", "Which president refused?") \
+        == "Tokayev"
+    won = {"won"}
+
+    def doer(sentence: str) -> str | None:
+        return index.referent(sentence, "Who won?", lambda word: False, subject_of=lambda word: word in won)
+
+    assert doer("Tokayev on Sunday won the election.") == "Tokayev"
+    assert doer("Masimov never won the election.") is None and doer("Masimov didn't win.") is None
+    assert doer("The election was held after Nazarbayev stepped down.") is None  # no deed asked of him
     # A full name comes before a single one ("English"); a title of common words ("Reform Council") is no one.
     led = ("Thus, former English financier and ex-chairman of the European Bank for Reconstruction and Development "
            "Suma Chakraborty, who is now the de facto head of the Reform Council under the President of the Republic "

@@ -28,7 +28,16 @@ import numpy as np
 
 from kzqa.candidates import Candidate, candidates, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, standalone_query
-from kzqa.grounding import Asked, doer, given_values, gives_the_same, near_text, refusal, shortfall
+from kzqa.grounding import (
+    SOURCES_VIEW,
+    Asked,
+    doer,
+    given_values,
+    gives_the_same,
+    near_text,
+    refusal,
+    shortfall,
+)
 from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
 from kzqa.phrases import according_to, asks_for_sources, attribution, language_of
@@ -42,7 +51,6 @@ CLOSEST = 3  # passages shown with a refusal
 CROSSLINGUAL_OFFSET = 0.03
 NEIGHBOUR = 0.02  # a sentence next to the best one, this close to it, is quoted with it
 SAME_ANSWER = 0.01  # another outlet's sentence this close to the best one is shown beside it
-SOURCES_VIEW = 0.08  # when asked what the sources say: each outlet's best sentence this close
 MOST_OUTLETS = 4
 
 __all__ = ["Answer", "Citation", "Message", "answer"]

@@ -43,6 +43,7 @@ NOT_NAMES = frozenset({
 # A question written in capitals, or with every word capitalised, says nothing by its capitals.
 CAPITALISED_SHARE = 0.8  # of its words
 JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Turkic States"
+NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
 # Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
 SUBJECT_REACH = 2
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
@@ -181,27 +182,32 @@ class NameIndex:
         return word in self._inside
 
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
-                 subject_only: bool = False) -> str | None:
+                 subject_of: Callable[[str], bool] | None = None) -> str | None:
         """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A full
         name ("Suma Chakraborty") comes before a single word, and of those, the one right before a word of
         the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which
         president refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by
         position, a name the questions hold (as written, by ``asked_word``: in their English stand-ins
         too, or by initials: "NSC", "European Union" for "EU"), and words the documents also write in
-        lower case (titles: "President", "Security Council") name no one new. With ``subject_only``, only a
-        name right before a word of the questions counts."""
+        lower case (titles: "President", "Security Council") name no one new. With ``subject_of``, only a
+        name right before a word it accepts counts ("won" for "Who won ...?"), unless negated ("never won")."""
         held = {w.lower() for _, words in _runs(asked) for w in words} | {i.lower() for i in initials(asked)}
+        runs = list(_name_runs(sentence, self))
         found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, the name)
-        for offset, words in _name_runs(sentence, self):
+        for i, (offset, words) in enumerate(runs):
             proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
             if not proper or held & spelled or any(map(asked_word, words)):
                 continue
             end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
-            after = re.split(rf"(?<![\w’']){_CAP}", sentence[end:], maxsplit=1)[0]  # up to the next name
-            following = [w for w in re.findall(r"[^\W\d_]+", after) if w.lower() not in NOT_NAMES]
-            found.append((len(proper) < 2, not any(map(asked_word, following[:SUBJECT_REACH])), " ".join(proper)))
-        found = [f for f in found if not (subject_only and f[1])]
+            # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
+            upto = next((o for o, later in runs[i + 1:] if {w.lower() for w in later} - NOT_NAMES), len(sentence))
+            following = [w for w in re.findall(r"[^\W\d_]+(?:['’]t)?", sentence[end:upto])
+                         if w.lower() not in NOT_NAMES]
+            following = following[:next((j for j, w in enumerate(following) if NEGATION.fullmatch(w)), None)]
+            subject = any(map(subject_of or asked_word, following[:SUBJECT_REACH]))
+            if subject or not subject_of:
+                found.append((len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
     def _common(self, word: str) -> bool:

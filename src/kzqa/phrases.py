@@ -91,8 +91,14 @@ WHO_ASKS_FOR_NAME = re.compile(
     rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
-WHO_DID = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+(?:(?:will|would|did|does|do|has|have|had|can|could|"
-                     r"should|shall|may|might|must)\s+)?(?!(?:is|was|are|were|the|a|an)\b)([^\W\d_]+)", re.IGNORECASE)
+# "Who <verb> ...?" in the simple past or present ("Who won ...?", "Who leads ...?"): the reader asks who did
+# what a sentence can say someone did. "Who will win?", "Who did he appoint?", "Who has been ...?", "Who
+# didn't ...?" ask otherwise: their second word is no deed (NOT_DEEDS).
+WHO_DID = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+([a-z]+)(?!['’])\b", re.IGNORECASE)
+NOT_DEEDS = frozenset({
+    "is", "was", "are", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "will", "would",
+    "shall", "should", "can", "could", "may", "might", "must", "not", "never", "else", "exactly", "really",
+    "the", "a", "an", "he", "she", "it", "they", "you", "we", "i", "this", "that", "these", "those"})
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
 # "Which is ...?", "What did ...?", "What kind of ...?" do not.
@@ -227,10 +233,11 @@ def asks_for_name(question: str) -> bool:
 
 
 def asked_deed(question: str) -> str | None:
-    """The verb of an English "Who <did> ...?" that asks for a name ("won" of "Who won the election?",
-    "win" of "Who will win ...?"); None for "Who is the leader ...?" and any other question."""
+    """The verb of an English "Who <did> ...?" that asks for a name ("won" of "Who won the election?"); None
+    for "Who is the leader ...?", "Who will win ...?", "Who did he appoint?" and any other question."""
     match = WHO_DID.match(question)
-    return match.group(1) if match and asks_for_name(question) else None
+    deed = match.group(1) if match and asks_for_name(question) else None
+    return deed if deed and deed.lower() not in NOT_DEEDS else None
 
 
 def asks_for_someone(question: str) -> bool:
