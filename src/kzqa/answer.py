@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kzqa.candidates import Candidate, candidates, with_nearest_sentences
-from kzqa.conversation import Message, answer_followed_up, standalone_query
+from kzqa.conversation import Message, answer_followed_up, questions, searched_as
 from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
@@ -149,8 +149,8 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
            filters: Filters | None = None, query: str | None = None) -> Answer:
     """The extractive answer; ``query`` overrides the search built from the conversation."""
-    question, rule_query = standalone_query(messages, retriever.referent)
-    query = query or rule_query
+    asked_so_far = questions(messages, retriever.referent)  # resolved once, for the query and the hold-back
+    question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     if searched != query:
@@ -161,7 +161,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     scores = retriever.sentence_scores(vector, lexical)  # every sentence, once per answer
     hits = retriever.search_vector(vector, lexical, settings.top_k, filters, scores)
     retrieval_seconds = time.perf_counter() - started
-    searched = Judged(vector, lexical, scores, answer_followed_up(messages, retriever.referent))
+    searched = Judged(vector, lexical, scores, answer_followed_up(messages, asked_so_far[-1].resolved))
     ranked, pool, judged = _ranked(retriever, question, query, searched, hits, filters)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)

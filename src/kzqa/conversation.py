@@ -52,15 +52,15 @@ def is_follow_up(question: str) -> bool:
     return bool(REFERRING.search(question)) or len(question.split()) <= SHORT
 
 
-def answer_followed_up(messages: Sequence[Message], referent: Referent | None = None) -> str:
+def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> str:
     """The assistant's answer to the previous question when the latest question follows it up and is
-    searched with it, else "".
+    searched with it (not ``resolved``: ``Question.resolved``), else "".
 
     A follow-up asks for something new ("What is he accused of?" after "Who chaired the Committee?"),
     yet, searched with the question it follows, it is nearest the sentence that answered that one.
     """
     asked = [i for i, m in enumerate(messages) if m.role == "user" and m.content]
-    if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content) or questions(messages, referent)[-1].resolved:
+    if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content) or resolved:
         return ""
     answers = [m.content for m in messages[asked[-2] : asked[-1]] if m.role == "assistant"]
     return answers[-1] if answers else ""
@@ -68,7 +68,7 @@ def answer_followed_up(messages: Sequence[Message], referent: Referent | None = 
 
 def questions(messages: Sequence[Message], referent: Referent | None = None) -> list[Question]:
     """The reader's questions, each with its personal pronouns resolved where the conversation says whom
-    they stand for (see the module's docstring)."""
+    they stand for (see the module's docstring); ValueError when there is none."""
     found: list[Question] = []
     thread: list[str] = []  # the questions since the last one that did not lean on those before
     answered, named = "", None
@@ -92,6 +92,8 @@ def questions(messages: Sequence[Message], referent: Referent | None = None) -> 
         searched = _resolved(asked, named) if named else asked
         found.append(Question(asked, searched, searched != asked))
         answered = ""
+    if not found:
+        raise ValueError("the conversation holds no user question")
     return found
 
 
@@ -128,11 +130,14 @@ def _resolved(question: str, name: str) -> str:
 def standalone_query(messages: Sequence[Message], referent: Referent | None = None) -> tuple[str, str]:
     """(the latest question, the query to search for: that question resolved, or with the ones it leans on)."""
     asked = questions(messages, referent)
-    if not asked:
-        raise ValueError("the conversation holds no user question")
+    return asked[-1].asked, searched_as(asked)
+
+
+def searched_as(asked: Sequence[Question]) -> str:
+    """The query for the last of the questions: itself resolved, or with the ones it leans on."""
     chain = [asked[-1]]
     for earlier in reversed(asked[:-1]):
         if chain[0].resolved or not is_follow_up(chain[0].asked) or len(chain) > DEPTH:
             break
         chain.insert(0, earlier)
-    return asked[-1].asked, " ".join(question.searched for question in chain)
+    return " ".join(question.searched for question in chain)

@@ -136,7 +136,7 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
     quoted (with the sentence it leans on)."""
     if not ranked or not (deed := asked_deed(asked.asking)):
         return None
-    did, stem = asked.stem(deed.lower()), asked.stem
+    did, stem, question_gives = asked.stem(deed.lower()), asked.stem, question_names(asked.asking)
     for candidate in ranked:
         if candidate.score < ranked[0].score - SOURCES_VIEW:
             break
@@ -146,7 +146,7 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
         if (candidate.dense >= bar
                 and names.referent(sentence, asked.asking, lambda w: stem(w.lower()) in asked.stems,
                                    subject_of=lambda w: stem(w.lower()) == did)
-                and all(names.named_in(near, name, 1.0) for name in question_names(asked.asking))
+                and all(names.named_in(near, name, 1.0) for name in question_gives)
                 and not shortfall(candidate.hit, start, candidate.end, asked, names)):
             return candidate
     return None

@@ -98,12 +98,17 @@ def new_name(sentence: str, question: str, names: NameIndex | None = None,
     words (the English stand-ins of a Russian question's words); months and weekdays are no names. A
     sentence's first word alone is a capital by position, unless ``names`` has seen the corpus write
     it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
-    asked = {w.lower() for _, words in _runs(question) for w in words}
+    asked = _capitalised(question)
     for _, words in _name_runs(sentence, names):
         found = {w.lower() for w in words} - NOT_NAMES
         if found and not asked & found and not (asked_as and any(asked_as(w) for w in found)):
             return True
     return False
+
+
+def _capitalised(text: str) -> set[str]:
+    """The words of a text's runs of capitalised words, lower-cased."""
+    return {w.lower() for _, words in _runs(text) for w in words}
 
 
 def _name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
@@ -191,7 +196,7 @@ class NameIndex:
         too, or by initials: "NSC", "European Union" for "EU"), and words the documents also write in
         lower case (titles: "President", "Security Council") name no one new. With ``subject_of``, only a
         name right before a word it accepts counts ("won" for "Who won ...?"), unless negated ("never won")."""
-        held = {w.lower() for _, words in _runs(asked) for w in words} | {i.lower() for i in initials(asked)}
+        held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
         found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, the name)
         for i, (offset, words) in enumerate(runs):

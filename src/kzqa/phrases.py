@@ -87,25 +87,28 @@ ASKS_FOR_NAME = re.compile(
 # Абишев?", "Әбішев кім?" ask about the named, and a description answers them.
 _ABOUT_NAMED_EN = r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+(?:[A-Z]|(?i:he|she|they|it|him|her|them)\b)"
 _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
+_OPENING = r"^[\W_]*(?:(?i:and|but|so)\s+)?"  # what may come before a question's first word: "And who ...?"
+# Auxiliary verbs: after "which"/"what" they do not name the thing asked for ("What did ...?"), after
+# "who" they are no deed ("Who will ...?").
+AUXILIARIES = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can",
+               "could", "should")
 WHO_ASKS_FOR_NAME = re.compile(
-    rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
+    rf"{_OPENING}(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
 # "Who <verb> ...?" in the simple past or present ("Who won ...?", "Who leads ...?"): the reader asks who did
 # what a sentence can say someone did. "Who will win?", "Who did he appoint?", "Who has been ...?", "Who
 # didn't ...?" ask otherwise: their second word is no deed (NOT_DEEDS).
-WHO_DID = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+([a-z]+)(?!['’])\b", re.IGNORECASE)
-NOT_DEEDS = frozenset({
-    "is", "was", "are", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "will", "would",
-    "shall", "should", "can", "could", "may", "might", "must", "not", "never", "else", "exactly", "really",
-    "the", "a", "an", "he", "she", "it", "they", "you", "we", "i", "this", "that", "these", "those"})
+WHO_DID = re.compile(rf"{_OPENING}(?i:who)\s+([a-z]+)(?!['’])\b", re.IGNORECASE)
+NOT_DEEDS = frozenset(AUXILIARIES) | {
+    "be", "been", "being", "am", "shall", "may", "might", "must", "not", "never", "else", "exactly", "really",
+    "the", "a", "an", "he", "she", "it", "they", "you", "we", "i", "this", "that", "these", "those"}
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
 # "Which is ...?", "What did ...?", "What kind of ...?" do not.
 ASKS_BY_NOUN = re.compile(
-    r"^[\W_]*(?:(?i:and|but|so)\s+)?(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
-    r"(?:(?i:which|what)\s+(?!(?i:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|else|kind|"
-    rf"sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
+    rf"{_OPENING}(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
+    rf"(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
