@@ -42,6 +42,10 @@ NEAR_MISSES = {
     "a count must count what is asked about": (
         "How many days did Karim Masimov's closed trial last?", "no number of the sentence counts",
         "How many people died in the street clashes with security forces?", "230 people were killed"),
+    # Nikkei's "81.3% of the votes" is a share of them, not how many there were
+    "how many asks for a count, which a share is not": (
+        "How many votes did Tokayev receive in the snap election?", "no number of the sentence counts",
+        "What share of the votes did Tokayev receive in the snap election?", "81.3% of the votes"),
     "what a quantity was asks for a number": (
         "What was the average salary in Kazakhstan in 2022?", "the question asks how many",
         "What share of voters backed the constitutional amendments in June?", "70 percent"),
@@ -67,6 +71,10 @@ NEAR_MISSES = {
         "In what year was Karim Masimov first appointed head of the National Security Committee?", "asks for a year",
         "In what year did Kazakhstan and the European Union sign a memorandum of strategic partnership?",
         "on November 8, Kazakhstan and the European Union signed"),
+    # Almaty is in a photo caption two paragraphs above Nikkei's "81.3% of the votes", in the same passage
+    "a rare name must be in the answer's paragraph or those leading to it": (
+        "What did Tokayev receive in Almaty according to preliminary results?", "the question names Almaty",
+        "In which city did Kazakhstani election officials count ballots on November 20?", "count ballots in Almaty"),
     "a year must be near the answer or be the document's": (
         "What did Tokayev promise voters in the 2015 election?", "the year 2015",
         "What did Tokayev promise in the 2022 campaign about state monopolies?", "end to state monopolies"),
@@ -88,6 +96,13 @@ def test_a_rarely_mentioned_name_must_be_named_near_the_answer(service):
     assert result.text == REFUSAL["en"]  # the corpus does mention the United States elsewhere
     answered = ask(service, "What does the United States consider Kazakhstan to be in Central Asia?")
     assert answered.answered and "main strategic partner" in answered.text
+
+
+def test_a_people_named_in_the_plural_is_the_people_the_documents_name(service):
+    # The documents write "Kazakhstani", never "Kazakhstanis": the question is answered, not refused as
+    # naming something no document mentions.
+    result = ask(service, "What share of Kazakhstanis backed the constitutional amendments in June?")
+    assert result.answered and "70 percent" in result.text
 
 
 def test_a_refusal_names_what_no_document_mentions_in_the_question_s_language(service):
@@ -205,3 +220,8 @@ def test_counting_looks_at_the_words_next_to_each_number():
     assert not counts_something_asked("Voting began in 2022 at 8 am.", turnout)  # years never count
     share = Asked("What share voted?", frozenset({"share", "vote"}), stem)
     assert counts_something_asked("He got 81.3% in the end.", share)  # a percentage is a share
+    votes = Asked("How many votes did he get?", frozenset({"vote", "get"}), stem)
+    assert not counts_something_asked("He got 81.3% of the votes.", votes)  # ... which says not how many
+    assert counts_something_asked("He got 5,200,000 votes.", votes)
+    in_percent = Asked("How many percent of the votes did he get?", frozenset({"percent", "vote", "get"}), stem)
+    assert counts_something_asked("He got 81.3% of the votes.", in_percent)  # unless a share is asked for

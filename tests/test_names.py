@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kzqa.ingest import Document, read_corpus
-from kzqa.names import Name, NameIndex, new_name, paragraph_around, question_names
+from kzqa.names import Name, NameIndex, new_name, paragraph_around, paragraphs_leading_to, question_names
 from tests.conftest import CORPUS
 
 
@@ -70,6 +70,33 @@ def test_the_paragraph_around_a_sentence_is_what_lies_between_blank_lines():
     start = doc.text.index("A quote")
     assert paragraph_around(doc.text, start, start + 8) == "A quote. It goes on, Abishev said."
     assert paragraph_around(doc.text, 0, 5) == "First paragraph."
+
+
+def test_a_plural_the_documents_never_write_is_the_name_they_write():
+    index = NameIndex(read_corpus(CORPUS))
+    assert index.as_written(Name(("Kazakhstanis",))) == Name(("Kazakhstani",))
+    assert index.share(Name(("Kazakhstanis",))) == index.share(Name(("Kazakhstani",))) > 0
+    assert not index.unknown(Name(("Kazakhs",)))
+    assert index.named_in("Kazakhstani experts answered.", Name(("Kazakhstanis",)), 1.0)
+    assert index.as_written(Name(("Russians",))) == Name(("Russians",))  # written as it is
+    assert index.unknown(Name(("Uzbeks",)))  # "Uzbekistan" is another name
+
+
+def test_what_leads_to_a_quote_is_the_paragraph_before_and_where_its_run_of_quotes_begins():
+    text = ("A caption. © Reuters\n\nAccording to analyst Kazbek Beisebayev, reforms come first.\n\n"
+            '"In addition, problems piled up," Beisebayev said.\n\n"This year alone, Xi came."\n\n'
+            "Xi and Erdogan expressed support.")
+    def leading_to(sentence: str) -> list[str]:
+        start = text.index(sentence)
+        return [p.split()[0] for p in paragraphs_leading_to(text, start, start + len(sentence))]
+
+    # the paragraph before only, when it is no quote: the caption two paragraphs up is not near
+    assert leading_to("In addition") == ['"In', "According"]
+    # back through the quoted paragraphs to the one that says whose words they are
+    assert leading_to("This year alone") == ['"This', '"In', "According"]
+    assert leading_to("Xi and Erdogan") == ["Xi", '"This', '"In', "According"]
+    assert leading_to("According to") == ["According", "A"]
+    assert leading_to("A caption") == ["A"]  # the first paragraph has none before it
 
 
 def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():

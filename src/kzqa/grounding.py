@@ -12,7 +12,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
   among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
-  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
+  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, which does not say
+  "how many" ("81.3% of the votes" for "How many votes ...?") unless a share is asked for in so many words;
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``phrases.asks_for_number``) and the
@@ -21,10 +22,10 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
   for "Who <did> ...?" the answer is then the best candidate in which someone new does it (``doer``);
 - the question asks when and the sentence names no date or time the question does not;
-- the question gives a year that neither the passage, the sentence's paragraph, the document's title,
-  outlet or author (``near_text``) nor the document's date holds;
+- the question gives a year that neither the sentence's paragraph, those leading to it, the document's
+  title, outlet or author (``near_text``) nor the document's date holds;
 - the question gives a name that at most RARE_NAME_SHARE of the documents use (``names.py``) and
-  neither the passage, the sentence's paragraph, nor the document's title, outlet or author names it.
+  nothing near the sentence (``near_text``) names.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.candidates import Candidate
-from kzqa.names import NameIndex, new_name, paragraph_around, question_names
+from kzqa.names import NameIndex, new_name, paragraphs_leading_to, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
     NOT_MENTIONED,
@@ -76,6 +77,7 @@ PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)
 DECIMAL = re.compile(r"(?P<number>\d+\.(?P<fraction>\d+))(?P<unit>%?)")  # "81.3%": figures with decimals round
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
+HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,13 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
 
 
 def near_text(hit: Hit, start: int, end: int) -> str:
-    """What a reader sees around document text[start:end]: the passage, the sentence's paragraph (a
-    quote's speaker is often named at its end), and the document's title, outlet and author."""
+    """What a reader takes document text[start:end] to be said by and about: its paragraph and those
+    leading to it (the one before, and back to where a run of quoted paragraphs begins:
+    ``names.paragraphs_leading_to``), and the document's title, outlet and author. Not the rest of the
+    passage: a name two paragraphs away is about something else (a photo caption's "Almaty" says nothing
+    of where "81.3% of the votes" two paragraphs below were won)."""
     doc = hit.document
-    return "\n".join([hit.chunk.text, paragraph_around(doc.text, start, end), doc.title, doc.outlet, doc.author or ""])
+    return "\n".join([*paragraphs_leading_to(doc.text, start, end), doc.title, doc.outlet, doc.author or ""])
 
 
 def counts_something_asked(sentence: str, asked: Asked) -> bool:
@@ -169,6 +174,7 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
     """The numbers of the sentence that count something the question speaks of, lower-cased ("five", "81.3%")."""
     tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" date ", sentence))]  # a date's day counts nothing
     own = {n.lower() for n in NUMBER.findall(asked.text)}
+    heads_asked = asks_how_many(asked)
     counted = []
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
@@ -177,10 +183,18 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         around = tokens[_belongs_to(tokens, i): i + 1 + COUNTED_AFTER]
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
+            if heads_asked:
+                continue  # "81.3% of the votes" does not say how many votes
             words += SHARE_WORDS
         if any(asked.stem(w) in asked.stems for w in words):
             counted.append(token)
     return counted
+
+
+def asks_how_many(asked: Asked) -> bool:
+    """Whether the question asks for a count of heads or things ("How many votes ...?"), which a share is
+    not, rather than for a share ("How many percent ...?", "What share ...?", "How much of the vote ...?")."""
+    return bool(HOW_MANY.search(asked.asking)) and not any(asked.stem(w) in asked.stems for w in SHARE_WORDS)
 
 
 def given_values(sentence: str, asked: Asked) -> frozenset[str]:

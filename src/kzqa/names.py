@@ -46,6 +46,8 @@ JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Tu
 NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
 # Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
 SUBJECT_REACH = 2
+QUOTES = "\"“«„‘'"  # what a paragraph of quoted words opens with
+QUOTED_RUN = 3  # paragraphs back from a quote to where the run of quoted paragraphs it belongs to begins
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
 
 
@@ -160,10 +162,16 @@ class NameIndex:
                         self._documents.setdefault(" ".join(words[start:start + size]), set()).add(doc.doc_id)
 
     def share(self, name: Name) -> float:
-        """Share of the documents that use the name, in [0, 1] (0 for a name the corpus never uses)."""
+        """Share of the documents that use the name (``as_written``), in [0, 1] (0 for one they never use)."""
         if not self.n_documents:
             return 0.0
-        return len(self._documents.get(str(name), ())) / self.n_documents
+        return len(self._documents.get(str(self.as_written(name)), ())) / self.n_documents
+
+    def as_written(self, name: Name) -> Name:
+        """The name as the documents write it: a plural they never write is its singular ("Kazakhs" ->
+        "Kazakh", "Kazakhstanis" -> "Kazakhstani")."""
+        return Name(tuple(word[:-1] if word.endswith("s") and word not in self._documents
+                          and word[:-1] in self._documents else word for word in name.words))
 
     def rare(self, name: Name, most_share: float) -> bool:
         """Whether at most ``most_share`` of the documents use the name and one of its words: "President
@@ -174,6 +182,9 @@ class NameIndex:
         """Whether the text names ``name``: all of it, one of its words that at most ``most_share`` of the
         documents use ("Abishev concluded" for "Gaziz Abishev", but not "United Nations" for "United
         States"), or its initials ("EU" for "European Union", and "European Union" for "EU")."""
+        if _written(text, name.words):
+            return True
+        name = self.as_written(name)
         if _written(text, name.words):
             return True
         if any(self.share(Name((w,))) <= most_share and _written(text, (w,)) for w in name.words):
@@ -221,7 +232,7 @@ class NameIndex:
 
     def unknown(self, name: Name) -> bool:
         """Whether no document uses the name, any word of it, or a long name it could be the initials of."""
-        if self.share(name) or any(self._documents.get(w) for w in name.words):
+        if self.share(name) or any(self._documents.get(w) for w in self.as_written(name).words):
             return False
         return not (len(name.words) == 1 and name.words[0].replace(".", "").upper() in self._initials)
 
@@ -231,3 +242,16 @@ def paragraph_around(text: str, start: int, end: int) -> str:
     first = text.rfind("\n\n", 0, start)
     last = text.find("\n\n", end)
     return text[first + 2 if first >= 0 else 0: last if last >= 0 else len(text)]
+
+
+def paragraphs_leading_to(text: str, start: int, end: int) -> list[str]:
+    """The paragraph that holds text[start:end], the one before it, and, while the earliest of these opens
+    with a quotation mark, the one before that, at most QUOTED_RUN back: a quote's speaker is named at its
+    end ('..., Beisebayev said.') or where the run of quoted paragraphs begins ('According to Kazbek
+    Beisebayev, ...' / '"In addition, ..."' / '"This year alone, ..."')."""
+    found = [paragraph_around(text, start, end)]
+    boundary = text.rfind("\n\n", 0, start)  # the blank line before the latest paragraph found
+    while boundary > 0 and (len(found) == 1 or (len(found) <= QUOTED_RUN and found[-1].lstrip()[:1] in QUOTES)):
+        found.append(paragraph_around(text, boundary - 1, boundary - 1))
+        boundary = text.rfind("\n\n", 0, boundary - 1)
+    return found
