@@ -42,10 +42,6 @@ NEAR_MISSES = {
     "a count must count what is asked about": (
         "How many days did Karim Masimov's closed trial last?", "no number of the sentence counts",
         "How many people died in the street clashes with security forces?", "230 people were killed"),
-    # Nikkei's "81.3% of the votes" is a share of them, not how many there were
-    "how many asks for a count, which a share is not": (
-        "How many votes did Tokayev receive in the snap election?", "no number of the sentence counts",
-        "What share of the votes did Tokayev receive in the snap election?", "81.3% of the votes"),
     "what a quantity was asks for a number": (
         "What was the average salary in Kazakhstan in 2022?", "the question asks how many",
         "What share of voters backed the constitutional amendments in June?", "70 percent"),
@@ -220,8 +216,3 @@ def test_counting_looks_at_the_words_next_to_each_number():
     assert not counts_something_asked("Voting began in 2022 at 8 am.", turnout)  # years never count
     share = Asked("What share voted?", frozenset({"share", "vote"}), stem)
     assert counts_something_asked("He got 81.3% in the end.", share)  # a percentage is a share
-    votes = Asked("How many votes did he get?", frozenset({"vote", "get"}), stem)
-    assert not counts_something_asked("He got 81.3% of the votes.", votes)  # ... which says not how many
-    assert counts_something_asked("He got 5,200,000 votes.", votes)
-    in_percent = Asked("How many percent of the votes did he get?", frozenset({"percent", "vote", "get"}), stem)
-    assert counts_something_asked("He got 81.3% of the votes.", in_percent)  # unless a share is asked for

@@ -80,6 +80,7 @@ def test_a_plural_the_documents_never_write_is_the_name_they_write():
     assert index.named_in("Kazakhstani experts answered.", Name(("Kazakhstanis",)), 1.0)
     assert index.as_written(Name(("Russians",))) == Name(("Russians",))  # written as it is
     assert index.unknown(Name(("Uzbeks",)))  # "Uzbekistan" is another name
+    assert index.unknown(Name(("Stormy", "Daniels")))  # in a longer name a plural is a surname, not "Daniel"
 
 
 def test_what_leads_to_a_quote_is_the_paragraph_before_and_where_its_run_of_quotes_begins():
@@ -97,6 +98,9 @@ def test_what_leads_to_a_quote_is_the_paragraph_before_and_where_its_run_of_quot
     assert leading_to("Xi and Erdogan") == ["Xi", '"This', '"In', "According"]
     assert leading_to("According to") == ["According", "A"]
     assert leading_to("A caption") == ["A"]  # the first paragraph has none before it
+    # extra blank lines are no paragraph
+    gap = 'Abishev spoke.\n\n\n\n\n"Q1."\n\nTail.'
+    assert paragraphs_leading_to(gap, gap.index("Tail"), len(gap)) == ["Tail.", '"Q1."', "Abishev spoke."]
 
 
 def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():

@@ -12,8 +12,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
   among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
-  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, which does not say
-  "how many" ("81.3% of the votes" for "How many votes ...?") unless a share is asked for in so many words;
+  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``phrases.asks_for_number``) and the
@@ -77,7 +76,6 @@ PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)
 DECIMAL = re.compile(r"(?P<number>\d+\.(?P<fraction>\d+))(?P<unit>%?)")  # "81.3%": figures with decimals round
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
-HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -174,7 +172,6 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
     """The numbers of the sentence that count something the question speaks of, lower-cased ("five", "81.3%")."""
     tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" date ", sentence))]  # a date's day counts nothing
     own = {n.lower() for n in NUMBER.findall(asked.text)}
-    heads_asked = asks_how_many(asked)
     counted = []
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
@@ -183,18 +180,10 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         around = tokens[_belongs_to(tokens, i): i + 1 + COUNTED_AFTER]
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
-            if heads_asked:
-                continue  # "81.3% of the votes" does not say how many votes
             words += SHARE_WORDS
         if any(asked.stem(w) in asked.stems for w in words):
             counted.append(token)
     return counted
-
-
-def asks_how_many(asked: Asked) -> bool:
-    """Whether the question asks for a count of heads or things ("How many votes ...?"), which a share is
-    not, rather than for a share ("How many percent ...?", "What share ...?", "How much of the vote ...?")."""
-    return bool(HOW_MANY.search(asked.asking)) and not any(asked.stem(w) in asked.stems for w in SHARE_WORDS)
 
 
 def given_values(sentence: str, asked: Asked) -> frozenset[str]:

@@ -168,10 +168,13 @@ class NameIndex:
         return len(self._documents.get(str(self.as_written(name)), ())) / self.n_documents
 
     def as_written(self, name: Name) -> Name:
-        """The name as the documents write it: a plural they never write is its singular ("Kazakhs" ->
-        "Kazakh", "Kazakhstanis" -> "Kazakhstani")."""
-        return Name(tuple(word[:-1] if word.endswith("s") and word not in self._documents
-                          and word[:-1] in self._documents else word for word in name.words))
+        """The name as the documents write it: a people's name in a plural they never write is its
+        singular ("Kazakhs" -> "Kazakh", "Kazakhstanis" -> "Kazakhstani"). One word only: in a longer
+        name a plural is a surname ("Stormy Daniels" is not "Daniel")."""
+        word = name.words[0]
+        if len(name.words) == 1 and word.endswith("s") and word not in self._documents and word[:-1] in self._documents:
+            return Name((word[:-1],))
+        return name
 
     def rare(self, name: Name, most_share: float) -> bool:
         """Whether at most ``most_share`` of the documents use the name and one of its words: "President
@@ -246,12 +249,19 @@ def paragraph_around(text: str, start: int, end: int) -> str:
 
 def paragraphs_leading_to(text: str, start: int, end: int) -> list[str]:
     """The paragraph that holds text[start:end], the one before it, and, while the earliest of these opens
-    with a quotation mark, the one before that, at most QUOTED_RUN back: a quote's speaker is named at its
-    end ('..., Beisebayev said.') or where the run of quoted paragraphs begins ('According to Kazbek
-    Beisebayev, ...' / '"In addition, ..."' / '"This year alone, ..."')."""
+    with a quotation mark, the one before that, at most QUOTED_RUN back: a quote's speaker is named at the
+    end of the paragraph before ('..., Beisebayev said.') or where the run of quoted paragraphs begins
+    ('According to Kazbek Beisebayev, ...' / '"In addition, ..."' / '"This year alone, ..."'). (A speaker
+    named only after the quote, at the end of its run, is not looked for.)"""
     found = [paragraph_around(text, start, end)]
     boundary = text.rfind("\n\n", 0, start)  # the blank line before the latest paragraph found
-    while boundary > 0 and (len(found) == 1 or (len(found) <= QUOTED_RUN and found[-1].lstrip()[:1] in QUOTES)):
-        found.append(paragraph_around(text, boundary - 1, boundary - 1))
+    while boundary > 0 and (len(found) == 1 or (len(found) <= QUOTED_RUN and _opens_quote(found[-1]))):
+        if (paragraph := paragraph_around(text, boundary - 1, boundary - 1)).strip():  # blank lines are no paragraph
+            found.append(paragraph)
         boundary = text.rfind("\n\n", 0, boundary - 1)
     return found
+
+
+def _opens_quote(paragraph: str) -> bool:
+    opening = paragraph.lstrip()[:1]
+    return bool(opening) and opening in QUOTES
