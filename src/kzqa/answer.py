@@ -127,7 +127,7 @@ def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]
 
 def _quoted(candidate: Candidate) -> Candidate:
     """The candidate as quoted: with the sentence before it when it leans on that one."""
-    return replace(candidate, start=candidate.context_start) if candidate.context_start is not None else candidate
+    return replace(candidate, start=candidate.quoted_start)
 
 
 def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation, ...]]:
@@ -173,7 +173,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         chosen = choose(ranked, question, settings.answer_sentences)
         speaker, focus = attribution(question)
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
-                      | {stem for stem, weight in lexical.terms.items() if weight > 0}, retriever.chunk_lexical.stem,
+                      | lexical.searched, retriever.chunk_lexical.stem,
                       language, focus=focus)
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         if reason and (someone := doer(ranked, asked, retriever.names, bar)):

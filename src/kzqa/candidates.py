@@ -59,6 +59,11 @@ class Candidate:
     def outlet(self) -> str:
         return self.hit.document.outlet
 
+    @property
+    def quoted_start(self) -> int:
+        """Where its quote begins: at the sentence before, when it leans on that one."""
+        return self.start if self.context_start is None else self.context_start
+
 
 def lexical_share(bm25: np.ndarray, query: LexicalQuery) -> np.ndarray:
     """BM25 scaled to [0, 1] by its best, times the share of the question's words BM25 can see at

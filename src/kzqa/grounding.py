@@ -140,7 +140,7 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
     for candidate in ranked:
         if candidate.score < ranked[0].score - SOURCES_VIEW:
             break
-        start = candidate.start if candidate.context_start is None else candidate.context_start
+        start = candidate.quoted_start
         sentence = candidate.hit.document.text[candidate.start:candidate.end]
         near = near_text(candidate.hit, start, candidate.end)
         if (candidate.dense >= bar

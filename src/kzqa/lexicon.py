@@ -106,6 +106,11 @@ class LexicalQuery:
     # weight (Lexicon.translate) for the English word standing in for a Russian or Kazakh one
     visible: float  # share of the question's words BM25 can match, in [0, 1] (translations by weight)
 
+    @property
+    def searched(self) -> frozenset[str]:
+        """The stems it searches for: its own words and the translations that count."""
+        return frozenset(term for term, weight in self.terms.items() if weight > 0)
+
 
 class Lexical:
     """BM25 over a list of texts; ``scores`` gives one float per text (0 where no word is shared)."""

@@ -185,11 +185,10 @@ class NameIndex:
         """Whether the text names ``name``: all of it, one of its words that at most ``most_share`` of the
         documents use ("Abishev concluded" for "Gaziz Abishev", but not "United Nations" for "United
         States"), or its initials ("EU" for "European Union", and "European Union" for "EU")."""
-        if _written(text, name.words):
+        written = self.as_written(name)
+        if _written(text, name.words) or (written != name and _written(text, written.words)):
             return True
-        name = self.as_written(name)
-        if _written(text, name.words):
-            return True
+        name = written
         if any(self.share(Name((w,))) <= most_share and _written(text, (w,)) for w in name.words):
             return True
         if len(name.words) > 1:  # "European Union" by "EU"
@@ -235,7 +234,8 @@ class NameIndex:
 
     def unknown(self, name: Name) -> bool:
         """Whether no document uses the name, any word of it, or a long name it could be the initials of."""
-        if self.share(name) or any(self._documents.get(w) for w in self.as_written(name).words):
+        written = self.as_written(name)
+        if str(written) in self._documents or any(self._documents.get(w) for w in written.words):
             return False
         return not (len(name.words) == 1 and name.words[0].replace(".", "").upper() in self._initials)
 

@@ -160,7 +160,7 @@ class Retriever:
     def referent(self, sentence: str, asked: str) -> str | None:
         """Whom a quoted sentence names that the questions it answered do not (``conversation.questions``),
         their words read as searched: a Russian question's "Масимова" is "masimov"."""
-        stems = {term for term, weight in self.lexical_query(asked).terms.items() if weight > 0}
+        stems = self.lexical_query(asked).searched
         return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems)
 
     def embed_query(self, query: str) -> np.ndarray:
