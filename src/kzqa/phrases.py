@@ -152,7 +152,7 @@ OPEN_QUESTION = re.compile(
 # Yes/no questions ("Is ... expected to change?", "Изменится ли ...?", "... өзгере ме?") ask whether
 # something is so: the reader sees what each outlet says about it, as for an open question.
 YES_NO_QUESTION = re.compile(
-    r"^[\W_]*(?:(?:and|but|so)\s+)?(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b|"
+    rf"{_OPENING}({'|'.join(AUXILIARIES)})\b|"
     r"^[\W_]*[^\W\d_]+\s+ли\b|\s(ма|ме|ба|бе|па|пе)\s*\?", re.IGNORECASE)
 
 
