@@ -7,7 +7,7 @@ the passages the answer uses, numbered 1, 2, ... in order of first use.
 The answer quotes the best candidate sentence (``candidates.py``), with the sentence next to it
 when that scores within NEIGHBOUR of it, and the best sentence of each other outlet that scores
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
-whether something is so), or that gives the same figure (``corroborating``).
+whether something is so), or that gives the same figure or full name (``corroborating``).
 
 kzqa refuses (``answered`` false) when the highest dense(s) among the candidates is below
 ``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another language): nothing is
@@ -32,10 +32,9 @@ from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
     doer,
-    given_values,
-    gives_the_same,
     near_text,
     refusal,
+    saying_the_same,
     shortfall,
 )
 from kzqa.lexicon import LexicalQuery, is_foreign
@@ -233,21 +232,16 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
                   ranked: list[Candidate], pool: list[Hit], filters: Filters | None, bar: float,
                   room: int) -> list[Candidate]:
     """Up to ``room`` sentences of other outlets (among ``ranked`` and the passages of the sentences
-    that give the figures) that give all the best sentence gives for the question
-    ("seven years", "November 20": ``grounding.given_values``), each outlet's best scoring, at least
-    ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the likelier
-    a figure is the same by chance): the reader sees who says the same."""
+    that say it) that give all the best sentence gives for the question ("seven years", "November 20")
+    or name whom it names ("Josep Borrell": ``grounding.saying_the_same``), each outlet's best scoring,
+    at least ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the
+    likelier a figure is the same by chance): the reader sees who says the same."""
     best = chosen[0]
-    values = given_values(best.hit.document.text[best.start:best.end], asked)
-    if not values:
+    says_the_same = saying_the_same(best.hit.document.text[best.start:best.end], asked, retriever.names)
+    if says_the_same is None:
         return []
     near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
-    texts = retriever.sentence_texts
-    # (a sentence that does not even hold each value's first word, or its whole number, is passed over
-    # without reading it: "81" of "81.31%" in "81.3%", not in "1981")
-    firsts = [re.compile(rf"(?<![\w.]){re.escape(re.split(r'[ .]', value)[0])}(?!\d)") for value in values]
-    gives = [row for row in near if all(first.search(texts[row].lower()) for first in firsts)
-             and gives_the_same(values, given_values(texts[row], asked))]
+    gives = [row for row in near if says_the_same(retriever.sentence_texts[row])]
     nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
     nearness[gives] = judged.scores.dense[gives]
     more = retriever.passages_of(nearness, len(gives), judged.vector, filters, pool)
@@ -260,8 +254,8 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
             break
         quoted = _quoted(candidate)
         text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
-        if (candidate.outlet not in outlets and candidate.dense >= bar
-                and gives_the_same(values, given_values(text, asked))
+        if (candidate.outlet not in outlets and candidate.dense >= bar and says_the_same(text)
+                and not (judged.answered and text in judged.answered)  # a follow-up's reader has just read it
                 and not shortfall(quoted.hit, quoted.start, quoted.end, asked, retriever.names)):
             found.append(quoted)
             outlets.add(candidate.outlet)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.candidates import Candidate
-from kzqa.names import NameIndex, new_name, paragraphs_leading_to, question_names
+from kzqa.names import Name, NameIndex, new_name, paragraphs_leading_to, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
     NOT_MENTIONED,
@@ -50,6 +50,7 @@ from kzqa.phrases import (
     asks_for_name,
     asks_for_number,
     asks_for_year,
+    asks_who_or_which,
     new_dates,
     new_numbers,
     new_years,
@@ -63,6 +64,9 @@ SOURCES_VIEW = 0.08
 # answer. Names most documents use ("Kazakhstan", "Tokayev") are the corpus's topic; with five
 # documents this asks it of the names that only one of them uses.
 RARE_NAME_SHARE = 0.25
+# A name more than this share of the documents use ("Tokayev") is the corpus's topic: another outlet naming it
+# does not say the same thing as the answer that does.
+TOPIC_SHARE = 0.5
 COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new parties"
 # Before the number, only the word it belongs to: the one right before it ("received 81.3%"), or the
 # one before its link and hedge words ("a turnout of 69%", "turnout stood at about 69 percent"), at most
@@ -206,6 +210,33 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
         return frozenset()
     own = {t.lower() for t in TOKEN.findall(question)}  # "two" is no figure of "network"
     return frozenset(value for value in found if value.split()[0] not in own)
+
+
+def given_name(sentence: str, asked: Asked, names: NameIndex) -> Name | None:
+    """For an English question that asks who or which, the full name the sentence gives that the question
+    (as searched: a follow-up's "he" resolved) does not hold and that is not the corpus's topic
+    (``NameIndex.answer_name``). Another outlet's sentence that writes it too says the same ("Josep Borrell",
+    "the EU High Representative ... Josep Borrell" for "Which head of EU diplomacy visited Kazakhstan ...?")."""
+    if asked.language != "en" or not asks_who_or_which(asked.asking):
+        return None
+    return names.answer_name(sentence, asked.asking, TOPIC_SHARE, lambda word: asked.stem(word.lower()) in asked.stems)
+
+
+def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[str], bool] | None:
+    """Whether another sentence says what the answer ``sentence`` says for the question: gives all its
+    ``given_values``, or, when it gives none, names its ``given_name`` whole or by its initials ("CSTO"; not
+    by one word: "Ambassador" is no one); None when it gives neither."""
+    values = given_values(sentence, asked)
+    name = None if values else given_name(sentence, asked, names)
+    if name:
+        return lambda text: names.named_in(text, name, most_share=0.0)
+    if not values:
+        return None
+    # (a sentence that does not even hold each value's first word, or its whole number, is passed over
+    # without reading it: "81" of "81.31%" in "81.3%", not in "1981")
+    firsts = [re.compile(rf"(?<![\w.]){re.escape(re.split(r'[ .]', value)[0])}(?!\d)") for value in values]
+    return lambda text: (all(first.search(text.lower()) for first in firsts)
+                         and gives_the_same(values, given_values(text, asked)))
 
 
 def gives_the_same(values: frozenset[str], given: frozenset[str]) -> bool:

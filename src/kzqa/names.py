@@ -228,6 +228,24 @@ class NameIndex:
                 found.append((len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
+    def answer_name(self, sentence: str, question: str, most_share: float,
+                    asked_word: Callable[[str], bool]) -> Name | None:
+        """The first full name the sentence gives that the question does not hold, if it is ``rare`` at
+        ``most_share`` (not the corpus's topic: "Kassym-Jomart Tokayev"): "Josep Borrell" of "Josep Borrell,
+        head of European diplomacy, came ..." for "Which head of EU diplomacy visited ...?". A full name is
+        two words or more the documents never write in lower case, after the last word of a run of capitals
+        that the question holds, as written or by ``asked_word`` (its searched words). Those only describe it
+        ("US Ambassador Daniel Rosenblum" gives "Daniel Rosenblum" for "Which US ambassador ...?"), or the
+        run is the question's own name and no full name is left after them ("Josep Borrell" for "Who did
+        Borrell meet?", "Chinese President Xi Jinping" for "Whom did Xi congratulate?")."""
+        held = _capitalised(question) | {i.lower() for i in initials(question)}
+        for _, words in _name_runs(sentence, self):
+            asked = [i for i, w in enumerate(words) if w.lower() in held or asked_word(w)]
+            tail = tuple(w for w in words[asked[-1] + 1 if asked else 0:] if w.lower() not in NOT_NAMES)
+            if sum(not self._common(w) for w in tail) >= 2:
+                return Name(tail) if self.rare(Name(tail), most_share) else None
+        return None
+
     def _common(self, word: str) -> bool:
         """Whether the documents also write the word (or its plural) in lower case."""
         return word.lower() in self._lower or f"{word.lower()}s" in self._lower

@@ -106,10 +106,12 @@ NOT_DEEDS = frozenset(AUXILIARIES) | {
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
 # "Which is ...?", "What did ...?", "What kind of ...?" do not.
+_ASKING_OPENS = rf"{_OPENING}(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
 ASKS_BY_NOUN = re.compile(
-    rf"{_OPENING}(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
-    rf"(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
+    rf"{_ASKING_OPENS}(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
+# Of those, the ones that pick one by name: "Which head of EU diplomacy ...?" (not "What message ...?").
+ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)\s+(?!(?i:{'|'.join(AUXILIARIES)})\b)[^\W\d_]+")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -253,6 +255,12 @@ def asks_for_someone(question: str) -> bool:
 
 _LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}"), ".*?") + r"\s+"
                              for lead in ACCORDING_TO.values()))
+
+
+def asks_who_or_which(question: str) -> bool:
+    """Whether the question asks for someone or something by name: "Who chaired ...?", "What is the name
+    ...?", "Which alliance ...?"; not "What message did Xi send?", which asks what it said."""
+    return asks_for_name(question) or bool(ASKS_WHICH.search(question))
 
 
 def quoted_sentences(answer: str) -> list[str]:
