@@ -53,18 +53,17 @@ def is_follow_up(question: str) -> bool:
 
 
 def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> str:
-    """The first line of the assistant's answer to the previous question when the latest question follows
-    it up and is searched with it (not ``resolved``: ``Question.resolved``), else "".
+    """The assistant's answer to the previous question when the latest question follows it up and is
+    searched with it (not ``resolved``: ``Question.resolved``), else "".
 
     A follow-up asks for something new ("What is he accused of?" after "Who chaired the Committee?"),
-    yet, searched with the question it follows, it is nearest the sentence that answered that one. That is
-    the first line; another outlet's line below it only says the same, and may hold what the follow-up asks.
+    yet, searched with the question it follows, it is nearest the sentence that answered that one.
     """
     asked = [i for i, m in enumerate(messages) if m.role == "user" and m.content]
     if len(asked) < 2 or not is_follow_up(messages[asked[-1]].content) or resolved:
         return ""
     answers = [m.content for m in messages[asked[-2] : asked[-1]] if m.role == "assistant"]
-    return answers[-1].split("\n", 1)[0] if answers else ""
+    return answers[-1] if answers else ""
 
 
 def questions(messages: Sequence[Message], referent: Referent | None = None) -> list[Question]:

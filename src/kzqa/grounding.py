@@ -50,10 +50,10 @@ from kzqa.phrases import (
     asks_for_name,
     asks_for_number,
     asks_for_year,
-    asks_who_or_which,
     new_dates,
     new_numbers,
     new_years,
+    which_nouns,
 )
 from kzqa.retrieve import Hit
 
@@ -213,13 +213,16 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
 
 
 def given_name(sentence: str, asked: Asked, names: NameIndex) -> Name | None:
-    """For an English question that asks who or which, the full name the sentence gives that the question
-    (as searched: a follow-up's "he" resolved) does not hold and that is not the corpus's topic
-    (``NameIndex.answer_name``). Another outlet's sentence that writes it too says the same ("Josep Borrell",
-    "the EU High Representative ... Josep Borrell" for "Which head of EU diplomacy visited Kazakhstan ...?")."""
-    if asked.language != "en" or not asks_who_or_which(asked.asking):
+    """For an English "Which <noun> ...?", the full name the sentence describes as that noun, not held by
+    the question (as searched: a follow-up's "he" resolved) nor the corpus's topic (``NameIndex.answer_name``).
+    Another outlet's sentence that writes it too says the same ("Josep Borrell", "the EU High Representative
+    ... Josep Borrell" for "Which head of EU diplomacy visited Kazakhstan ...?"). "Who ...?" names no noun,
+    and the first name of a sentence is as often whom the question speaks of as the answer."""
+    nouns = which_nouns(asked.asking) if asked.language == "en" else ()
+    if not nouns:
         return None
-    return names.answer_name(sentence, asked.asking, TOPIC_SHARE, lambda word: asked.stem(word.lower()) in asked.stems)
+    return names.answer_name(sentence, asked.asking, nouns, TOPIC_SHARE,
+                             lambda word: asked.stem(word.lower()) in asked.stems)
 
 
 def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[str], bool] | None:
@@ -228,7 +231,7 @@ def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[
     by one word: "Ambassador" is no one); None when it gives neither."""
     values = given_values(sentence, asked)
     name = None if values else given_name(sentence, asked, names)
-    if name:
+    if name is not None:
         return lambda text: names.named_in(text, name, most_share=0.0)
     if not values:
         return None

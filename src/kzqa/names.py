@@ -16,7 +16,7 @@ one of its own rare words is ("Gaziz Abishev" by "Abishev concluded", but "Unite
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
@@ -228,18 +228,25 @@ class NameIndex:
                 found.append((len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
-    def answer_name(self, sentence: str, question: str, most_share: float,
+    def answer_name(self, sentence: str, question: str, nouns: Sequence[str], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:
-        """The first full name the sentence gives that the question does not hold, if it is ``rare`` at
-        ``most_share`` (not the corpus's topic: "Kassym-Jomart Tokayev"): "Josep Borrell" of "Josep Borrell,
-        head of European diplomacy, came ..." for "Which head of EU diplomacy visited ...?". A full name is
-        two words or more the documents never write in lower case, after the last word of a run of capitals
-        that the question holds, as written or by ``asked_word`` (its searched words). Those only describe it
-        ("US Ambassador Daniel Rosenblum" gives "Daniel Rosenblum" for "Which US ambassador ...?"), or the
-        run is the question's own name and no full name is left after them ("Josep Borrell" for "Who did
-        Borrell meet?", "Chinese President Xi Jinping" for "Whom did Xi congratulate?")."""
+        """The first full name the sentence describes by one of the ``nouns`` a "Which <nouns> ...?"
+        question asks for, if it is ``rare`` at ``most_share`` (not the corpus's topic: "Kassym-Jomart
+        Tokayev"). It describes a run of capitals by a noun inside it ("US Ambassador Daniel Rosenblum" for
+        "Which US ambassador ...?") or in the words after it up to the next comma or full stop ("Josep
+        Borrell, head of European diplomacy, ..." for "Which head of EU diplomacy visited ...?"; "the
+        Collective Security Treaty Organization, a Moscow-led military alliance" for "Which alliance ...?").
+        The name is what follows the last word of the run the question holds, as written or by
+        ``asked_word`` (its searched words), and is two words or more the documents never write in lower
+        case: "Daniel Rosenblum"; a run of the question's own ("Josep Borrell" for "Which ... did Borrell
+        ...?") leaves no full name."""
         held = _capitalised(question) | {i.lower() for i in initials(question)}
-        for _, words in _name_runs(sentence, self):
+        for offset, words in _name_runs(sentence, self):
+            end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
+            apposition = re.match(r"\s*,([^,.;:()]*)", sentence[end:])  # ", head of European diplomacy,"
+            around = {w.lower() for w in words + (re.findall(r"\w+", apposition.group(1)) if apposition else [])}
+            if not any(noun in around or f"{noun}s" in around for noun in nouns):
+                continue
             asked = [i for i, w in enumerate(words) if w.lower() in held or asked_word(w)]
             tail = tuple(w for w in words[asked[-1] + 1 if asked else 0:] if w.lower() not in NOT_NAMES)
             if sum(not self._common(w) for w in tail) >= 2:

@@ -111,7 +111,8 @@ ASKS_BY_NOUN = re.compile(
     rf"{_ASKING_OPENS}(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
 # Of those, the ones that pick one by name: "Which head of EU diplomacy ...?" (not "What message ...?").
-ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)\s+(?!(?i:{'|'.join(AUXILIARIES)})\b)[^\W\d_]+")
+ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)((?:\s+(?!(?i:{'|'.join(AUXILIARIES)})\b)[^\W\d_]+){{1,3}})")
+WHICH_NOUNS_SKIP = ("of", "for", "and", "the", "a", "an", "in", "on", "at", "to", "from", "with", "by")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -257,10 +258,14 @@ _LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}")
                              for lead in ACCORDING_TO.values()))
 
 
-def asks_who_or_which(question: str) -> bool:
-    """Whether the question asks for someone or something by name: "Who chaired ...?", "What is the name
-    ...?", "Which alliance ...?"; not "What message did Xi send?", which asks what it said."""
-    return asks_for_name(question) or bool(ASKS_WHICH.search(question))
+def which_nouns(question: str) -> tuple[str, ...]:
+    """The lower-case words (up to three, before an auxiliary verb) that say what an English "Which ...?"
+    question asks for: ("head",) of "Which head of EU diplomacy visited ...?", ("alliance",)
+    of "Which alliance did ...?"; () for any other question. (A verb may come among them: "Which city
+    leads ...?" gives ("city", "leads").)"""
+    match = ASKS_WHICH.search(question)
+    words = match.group(1).split() if match else []
+    return tuple(w for w in words if w.islower() and w not in WHICH_NOUNS_SKIP)
 
 
 def quoted_sentences(answer: str) -> list[str]:
