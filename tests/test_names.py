@@ -110,7 +110,8 @@ def test_the_name_an_answer_gives_is_the_full_name_it_describes_as_what_the_ques
 
     def given(sentence: str, question: str, nouns: tuple[str, ...], most_share: float = 0.5) -> Name | None:
         asked = {w.lower() for w in re.findall(r"\w+", question)}  # (the question's searched words)
-        return index.answer_name(sentence, question, nouns, most_share, lambda word: word.lower() in asked)
+        return index.answer_name(sentence, question, lambda word: word.lower() in nouns, most_share,
+                                 lambda word: word.lower() in asked)
 
     borrell = "Josep Borrell, head of European diplomacy, came to support Tokayev in the election."
     assert given(borrell, "Which head of EU diplomacy visited?", ("head",)) == Name(("Josep", "Borrell"))
@@ -119,6 +120,12 @@ def test_the_name_an_answer_gives_is_the_full_name_it_describes_as_what_the_ques
     alliance = "Tokayev requested support from the Collective Security Treaty Organization, a Moscow-led alliance."
     assert given(alliance, "Which alliance did Tokayev call on?", ("alliance",)) == Name(
         ("Collective", "Security", "Treaty", "Organization"))
+    # What stands after a name up to the next comma or the sentence's end describes it, not a clause that
+    # goes on: Masimov is not one of the generals.
+    generals = "Karim Masimov, as well as Elbasy's nephews and generals, were sent to be slaughtered."
+    assert given(generals, "Which generals were punished?", ("generals",)) is None
+    assert given("He met Josep Borrell, head of European diplomacy.", "Which head?", ("head",)) == Name(
+        ("Josep", "Borrell"))
     # A noun inside the run describes it too; the question's words before the rest only describe it.
     met = "So, on November 14, the President of the Republic of Kazakhstan meets with US Ambassador Daniel Rosenblum."
     assert given(met, "Which US ambassador did Tokayev meet?", ("ambassador",)) == Name(("Daniel", "Rosenblum"))

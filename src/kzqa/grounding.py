@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.candidates import Candidate
+from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import Name, NameIndex, new_name, paragraphs_leading_to, question_names
 from kzqa.phrases import (
     DAY_OF_MONTH,
@@ -213,26 +214,30 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
 
 
 def given_name(sentence: str, asked: Asked, names: NameIndex) -> Name | None:
-    """For an English "Which <noun> ...?", the full name the sentence describes as that noun, not held by
-    the question (as searched: a follow-up's "he" resolved) nor the corpus's topic (``NameIndex.answer_name``).
-    Another outlet's sentence that writes it too says the same ("Josep Borrell", "the EU High Representative
-    ... Josep Borrell" for "Which head of EU diplomacy visited Kazakhstan ...?"). "Who ...?" names no noun,
-    and the first name of a sentence is as often whom the question speaks of as the answer."""
-    nouns = which_nouns(asked.asking) if asked.language == "en" else ()
+    """For an English "Which <noun> ...?", the full name the sentence describes by that noun (its stem: "heads"
+    for "head"), not held by the question (as searched: a follow-up's "he" resolved) nor the corpus's topic
+    (``NameIndex.answer_name``). "Who ...?" names no noun, and the first name of a sentence is as often
+    whom the question speaks of as the answer."""
+    nouns = {asked.stem(noun) for noun in which_nouns(asked.asking)} if asked.language == "en" else set()
     if not nouns:
         return None
-    return names.answer_name(sentence, asked.asking, nouns, TOPIC_SHARE,
+    return names.answer_name(sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, TOPIC_SHARE,
                              lambda word: asked.stem(word.lower()) in asked.stems)
 
 
 def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[str], bool] | None:
     """Whether another sentence says what the answer ``sentence`` says for the question: gives all its
-    ``given_values``, or, when it gives none, names its ``given_name`` whole or by its initials ("CSTO"; not
-    by one word: "Ambassador" is no one); None when it gives neither."""
+    ``given_values``; or, when it gives none, names its ``given_name`` whole or by its initials ("CSTO"; not
+    by one word: "Ambassador" is no one) and holds one of the question's words besides the name, what it
+    is asked as and FUNCTION_WORDS ("visited", "January"): an outlet that names Xi Jinping's visit "after
+    the pandemic" says nothing of his congratulations "after the election". None when it gives neither."""
     values = given_values(sentence, asked)
     name = None if values else given_name(sentence, asked, names)
     if name is not None:
-        return lambda text: names.named_in(text, name, most_share=0.0)
+        described = {asked.stem(w.lower()) for w in (*name.words, *which_nouns(asked.asking))}
+        besides = {asked.stem(w) for w in TOKEN.findall(asked.asking.lower()) if w not in FUNCTION_WORDS} - described
+        return lambda text: (names.named_in(text, name, most_share=0.0)
+                             and bool(besides & {asked.stem(w.lower()) for w in TOKEN.findall(text)}))
     if not values:
         return None
     # (a sentence that does not even hold each value's first word, or its whole number, is passed over

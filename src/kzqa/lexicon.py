@@ -49,6 +49,9 @@ MOST_WORDS = 32  # foreign words translated per question: a question has far few
 CACHED_WORDS = 4096  # word vectors kept: names and common words recur from question to question
 STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # dropped here and by BM25 (Lexical)
 STOP_WORDS_LIST = sorted(STOP_WORDS)  # as bm25s.tokenize takes them
+# The longer list of words that say nothing of a topic ("after", "which"), for telling whether two texts
+# speak of the same thing
+FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS)
 
 
 def words_of(text: str) -> list[str]:

@@ -16,7 +16,7 @@ one of its own rare words is ("Gaziz Abishev" by "Abishev concluded", but "Unite
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
@@ -48,6 +48,10 @@ NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov ne
 SUBJECT_REACH = 2
 QUOTES = "\"“«„‘'"  # what a paragraph of quoted words opens with
 QUOTED_RUN = 3  # paragraphs back from a quote to where the run of quoted paragraphs it belongs to begins
+# What describes a name between a comma right after it and the next comma or the sentence's end (", head of
+# European diplomacy,"); a clause that goes on after a comma (", as well as ...", ", who ...") does not.
+APPOSITION = re.compile(r"\s*,(?!\s*(?:and|or|but|as|who|whom|whose|which|that|when|where|while|if|because|so|"
+                        r"although|though|then)\b)([^,.;:()]*)(?:[,.;]|$)")
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
 
 
@@ -228,27 +232,29 @@ class NameIndex:
                 found.append((len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
 
-    def answer_name(self, sentence: str, question: str, nouns: Sequence[str], most_share: float,
+    def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:
-        """The first full name the sentence describes by one of the ``nouns`` a "Which <nouns> ...?"
-        question asks for, if it is ``rare`` at ``most_share`` (not the corpus's topic: "Kassym-Jomart
-        Tokayev"). It describes a run of capitals by a noun inside it ("US Ambassador Daniel Rosenblum" for
-        "Which US ambassador ...?") or in the words after it up to the next comma or full stop ("Josep
-        Borrell, head of European diplomacy, ..." for "Which head of EU diplomacy visited ...?"; "the
-        Collective Security Treaty Organization, a Moscow-led military alliance" for "Which alliance ...?").
-        The name is what follows the last word of the run the question holds, as written or by
-        ``asked_word`` (its searched words), and is two words or more the documents never write in lower
-        case: "Daniel Rosenblum"; a run of the question's own ("Josep Borrell" for "Which ... did Borrell
-        ...?") leaves no full name."""
+        """The first full name the sentence describes by a word that ``describes`` accepts (a noun a "Which
+        <noun> ...?" asks for), if it is ``rare`` at ``most_share`` (not the corpus's topic: "Kassym-Jomart
+        Tokayev"). The word is inside the run of capitals ("US Ambassador Daniel Rosenblum" for "Which US
+        ambassador ...?") or in the APPOSITION after it ("Josep Borrell, head of European
+        diplomacy, came ..." for "Which head of EU diplomacy ...?"; "the Collective Security Treaty
+        Organization, a Moscow-led military alliance of ex-Soviet states, when ..." for "Which alliance
+        ...?"). The name is what follows the last word of the run that describes it or that the question
+        holds (as written, or a name's word by ``asked_word``: its searched words), if at least two of those
+        words are ones the documents never write in lower case: "Daniel Rosenblum". A run of the question's
+        own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
         held = _capitalised(question) | {i.lower() for i in initials(question)}
         for offset, words in _name_runs(sentence, self):
             end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
-            apposition = re.match(r"\s*,([^,.;:()]*)", sentence[end:])  # ", head of European diplomacy,"
-            around = {w.lower() for w in words + (re.findall(r"\w+", apposition.group(1)) if apposition else [])}
-            if not any(noun in around or f"{noun}s" in around for noun in nouns):
+            apposition = APPOSITION.match(sentence[end:])
+            if not any(map(describes, words + (re.findall(r"\w+", apposition.group(1)) if apposition else []))):
                 continue
-            asked = [i for i, w in enumerate(words) if w.lower() in held or asked_word(w)]
-            tail = tuple(w for w in words[asked[-1] + 1 if asked else 0:] if w.lower() not in NOT_NAMES)
+            # (a question's word stands for a word of a name only if that word is no common one: "secured"
+            # is not "Security")
+            own = [i for i, w in enumerate(words)
+                   if w.lower() in held or describes(w) or (not self._common(w) and asked_word(w))]
+            tail = tuple(w for w in words[own[-1] + 1 if own else 0:] if w.lower() not in NOT_NAMES)
             if sum(not self._common(w) for w in tail) >= 2:
                 return Name(tail) if self.rare(Name(tail), most_share) else None
         return None

@@ -112,7 +112,8 @@ ASKS_BY_NOUN = re.compile(
     r"\s+[^\W\d_]+)")
 # Of those, the ones that pick one by name: "Which head of EU diplomacy ...?" (not "What message ...?").
 ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)((?:\s+(?!(?i:{'|'.join(AUXILIARIES)})\b)[^\W\d_]+){{1,3}})")
-WHICH_NOUNS_SKIP = ("of", "for", "and", "the", "a", "an", "in", "on", "at", "to", "from", "with", "by")
+WHICH_NOUNS_SKIP = ("of", "for", "and", "the", "a", "an", "in", "on", "at", "to", "from", "with", "by", "his", "her",
+                    "its", "their")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
@@ -259,13 +260,13 @@ _LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}")
 
 
 def which_nouns(question: str) -> tuple[str, ...]:
-    """The lower-case words (up to three, before an auxiliary verb) that say what an English "Which ...?"
-    question asks for: ("head",) of "Which head of EU diplomacy visited ...?", ("alliance",)
-    of "Which alliance did ...?"; () for any other question. (A verb may come among them: "Which city
-    leads ...?" gives ("city", "leads").)"""
+    """The lower-case words (two at most, among the three after "which", before an auxiliary verb) that say
+    what an English "Which ...?" asks for: ("head",) of "Which head of EU diplomacy visited ...?",
+    ("former", "president") of "Which former president ...?"; () for any other question. (A verb may be
+    the second: "Which city leads ...?" gives ("city", "leads").)"""
     match = ASKS_WHICH.search(question)
     words = match.group(1).split() if match else []
-    return tuple(w for w in words if w.islower() and w not in WHICH_NOUNS_SKIP)
+    return tuple(w for w in words if w.islower() and w not in WHICH_NOUNS_SKIP)[:2]
 
 
 def quoted_sentences(answer: str) -> list[str]:
