@@ -114,8 +114,6 @@ def test_another_outlet_that_names_the_same_person_is_quoted_beside_it(service):
     alliance = ask(service, "Which alliance did Tokayev call on in January?")
     assert "Collective Security Treaty Organization" in alliance.text.splitlines()[0]
     assert "CSTO forces" in alliance.text.splitlines()[1]
-    # The name the question gives is no answer to look for elsewhere: "Josep Borrell" is its Borrell, and
-    # a single word ("European") is too common a thing to name for two outlets to be saying the same.
     # Only a name the sentence describes as what the question asks for is looked for: the alliance is not
     # the city asked for, nor is Masimov, for "Who ...?", though the first new name of his sentence.
     city = ask(service, "Which city leads the alliance Tokayev called on?")

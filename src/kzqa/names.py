@@ -75,6 +75,11 @@ def _runs(text: str) -> Iterator[tuple[int, list[str]]]:
             offset += len(part)
 
 
+def _run_end(text: str, offset: int, words: list[str]) -> int:
+    """Where the run of capitalised ``words`` found at ``offset`` ends in the text."""
+    return offset + text[offset:].find(words[-1]) + len(words[-1])
+
+
 def _opens(text: str, offset: int) -> bool:
     """Whether a word at ``offset`` opens the text (nothing but punctuation, space or emoji before it)."""
     return not re.search(r"\w", text[:offset])
@@ -221,7 +226,7 @@ class NameIndex:
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
             if not proper or held & spelled or any(map(asked_word, words)):
                 continue
-            end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
+            end = _run_end(sentence, offset, words)
             # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
             upto = next((o for o, later in runs[i + 1:] if {w.lower() for w in later} - NOT_NAMES), len(sentence))
             following = [w for w in re.findall(r"[^\W\d_]+(?:['’]t)?", sentence[end:upto])
@@ -246,7 +251,7 @@ class NameIndex:
         own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
         held = _capitalised(question) | {i.lower() for i in initials(question)}
         for offset, words in _name_runs(sentence, self):
-            end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
+            end = _run_end(sentence, offset, words)
             apposition = APPOSITION.match(sentence[end:])
             if not any(map(describes, words + (re.findall(r"\w+", apposition.group(1)) if apposition else []))):
                 continue
