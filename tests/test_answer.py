@@ -17,6 +17,7 @@ from kzqa.phrases import (
     is_fragment,
     is_question,
     language_of,
+    leans_on_someone,
     quoted_sentences,
     which_nouns,
 )
@@ -231,6 +232,21 @@ def test_a_sentence_that_leans_back_is_quoted_with_what_it_leans_on(service):
     assert "the system of government he inherited from Nazarbayev. He also inherited his predecessor's staff." \
         in result.text
     assert all(quote in {c.n: c for c in result.citations}[n].hit.chunk.text for quote, n in quotes(result))
+
+
+def test_asked_who_a_sentence_that_says_he_or_him_is_quoted_with_the_sentence_naming_them(service):
+    # Asked in Russian or Kazakh, "He compared him to Judas." matches best alone (its window, which holds
+    # Masimov and Nazarbayev, less well): quoted alone, it would not name whom the reader asked about.
+    for question in ("Кого Назарбаев сравнил с Иудой?", "Масимовты кім Иудаға теңеді?"):
+        result = ask(service, question)
+        assert result.answered, question
+        assert "who could be behind Masimov. He compared him to Judas." in result.text, question
+        assert all(quote in {c.n: c for c in result.citations}[n].hit.chunk.text for quote, n in quotes(result))
+    # Only a personal pronoun stands for the someone asked about: "This was evident from ... the debates"
+    # quoted with "All of them are almost unknown even within Kazakhstan ..." would give "Kazakhstan" as a
+    # name and answer a question the documents do not.
+    assert leans_on_someone("He compared him to Judas.") and not leans_on_someone("This was evident from ...")
+    assert not ask(service, "Who moderated the debates held a week before the election?").answered
 
 
 def test_a_follow_up_is_searched_with_the_question_it_follows(service):

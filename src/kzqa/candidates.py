@@ -17,7 +17,9 @@ LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrela
 below top_k), and when asked what the sources say, of each outlet's best sentence; a question
 in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
-its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for.
+its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for; and one that
+opens with a personal pronoun ("He compared him to Judas."), when the question asks who: the name
+asked for is in the sentence before, however the question's words match.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ import numpy as np
 from kzqa.lexicon import LexicalQuery
 from kzqa.phrases import (
     asks_for_date,
+    asks_for_name,
     asks_for_number,
     asks_for_year,
     is_fragment,
     is_question,
+    leans_on_someone,
     new_dates,
     new_numbers,
     new_years,
@@ -109,6 +113,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     # before it than alone is quoted with that sentence: the reader must see what "This" is.
     carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows])
     wants_year, wants_date = asks_for_year(question), asks_for_date(question)
+    wants_someone = asks_for_name(question)
     wants_number = asks_for_number(question) and not wants_year  # "one of the centres" is no year
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
@@ -119,7 +124,8 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
                  or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
-        context = _previous_start(hit, start) if carried[i] else None
+        names_before = wants_someone and leans_on_someone(text)  # whom "He compared him ..." speaks of
+        context = _previous_start(hit, start) if carried[i] or names_before else None
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
 

@@ -57,6 +57,11 @@ def leans_back(sentence: str) -> bool:
     return bool(REFERRING.search(" ".join(sentence.split()[:OPENING_WORDS])))
 
 
+def leans_on_someone(sentence: str) -> bool:
+    """Whether a sentence opens with a personal pronoun, for someone named before ("He compared him ...")."""
+    return bool(PERSONAL.search(" ".join(sentence.split()[:OPENING_WORDS])))
+
+
 # Question words that ask for a length of time, an age, a date or a year (the answer will hold a
 # number); counts (ASKS_FOR_COUNT, below) hold one too.
 ASKS_FOR_NUMBER = re.compile(
