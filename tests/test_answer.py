@@ -242,6 +242,12 @@ def test_asked_who_a_sentence_that_says_he_or_him_is_quoted_with_the_sentence_na
         assert result.answered, question
         assert "who could be behind Masimov. He compared him to Judas." in result.text, question
         assert all(quote in {c.n: c for c in result.citations}[n].hit.chunk.text for quote, n in quotes(result))
+    # "He is accused of treason." opens a passage: it is quoted from the one before, which overlaps it.
+    result = ask(service, "Who is accused of treason?")
+    assert "Karim Masimov’s closed trial began on the eve of the election. He is accused of treason." in result.text
+    assert all(quote in {c.n: c for c in result.citations}[n].hit.chunk.text for quote, n in quotes(result))
+    retrieved = {hit.chunk.chunk_id for hit in result.retrieved}
+    assert all(c.hit.chunk.chunk_id in retrieved for c in result.citations)
     # Only a personal pronoun stands for the someone asked about: "This was evident from ... the debates"
     # quoted with "All of them are almost unknown even within Kazakhstan ..." would give "Kazakhstan" as a
     # name and answer a question the documents do not.

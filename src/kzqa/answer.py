@@ -183,9 +183,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         if not reason and not speaker and len(chosen) < settings.answer_sentences:
             more = corroborating(retriever, chosen, asked, judged, ranked, pool, filters, bar,
                                  settings.answer_sentences - len(chosen))
-            weighed = {hit.chunk.chunk_id for hit in pool}
             chosen += more
-            pool += [c.hit for c in more if c.hit.chunk.chunk_id not in weighed]
+    # A quote may come from a passage the search did not weigh: another outlet's, or one holding its context.
+    weighed = {hit.chunk.chunk_id for hit in pool}
+    pool += [c.hit for c in chosen if c.hit.chunk.chunk_id not in weighed]
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,

@@ -19,7 +19,8 @@ in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
 its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for; and one that
 opens with a personal pronoun ("He compared him to Judas."), when the question asks who: the name
-asked for is in the sentence before, however the question's words match.
+asked for is in the sentence before, however the question's words match. (A passage that opens with
+such a sentence overlaps the one before, which holds both and is quoted from instead.)
 """
 
 from __future__ import annotations
@@ -124,10 +125,26 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
                  or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
-        names_before = wants_someone and leans_on_someone(text)  # whom "He compared him ..." speaks of
-        context = _previous_start(hit, start) if carried[i] or names_before else None
+        context = None
+        if wants_someone and leans_on_someone(text):  # the sentence before names whom "He compared him" speaks of
+            hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
+        elif carried[i]:
+            context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
+
+
+def _with_sentence_before(retriever: Retriever, hit: Hit, start: int, row: int,
+                          vector: np.ndarray) -> tuple[Hit, int | None]:
+    """The passage to quote the sentence at ``start`` (sentence ``row``) from with the sentence before it,
+    and where that one begins: ``hit``, or when ``hit`` opens with the sentence, the passage before,
+    which overlaps it."""
+    if (context := _previous_start(hit, start)) is not None:
+        return hit, context
+    before = retriever.first_passage_of(row, vector, hit.rank)
+    if (context := _previous_start(before, start)) is not None:
+        return before, context
+    return hit, None
 
 
 def _previous_start(hit: Hit, start: int) -> int | None:

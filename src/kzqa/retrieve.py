@@ -223,6 +223,11 @@ class Retriever:
                 break
         return [self._hit(row, vector, rank, fused[row]) for rank, row in enumerate(kept, start=1)]
 
+    def first_passage_of(self, sentence_row: int, vector: np.ndarray, rank: int) -> Hit:
+        """The first passage holding a sentence: with overlapping passages, the one that also holds the
+        sentences before it."""
+        return self._hit(int(self.sentence_chunk[sentence_row]), vector, rank, 0.0)
+
     def _hit(self, row: int, vector: np.ndarray, rank: int, fused: float) -> Hit:
         chunk = self.index.chunks[row]
         cosine = float(self.index.chunk_index.reconstruct(row) @ vector)
