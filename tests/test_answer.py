@@ -252,6 +252,9 @@ def test_asked_who_a_sentence_that_says_he_or_him_is_quoted_with_the_sentence_na
     # quoted with "All of them are almost unknown even within Kazakhstan ..." would give "Kazakhstan" as a
     # name and answer a question the documents do not.
     assert leans_on_someone("He compared him to Judas.") and not leans_on_someone("This was evident from ...")
+    assert leans_on_someone("Thus, he confirmed ...") and not leans_on_someone("For his part, Gaziz Abishev ...")
+    # A sentence before that says "he" too does not name whom: its "Nazarbayev's successor" is someone else.
+    assert not ask(service, "Who confirmed his status as leader and put an end to the transit of power?").answered
     assert not ask(service, "Who moderated the debates held a week before the election?").answered
 
 

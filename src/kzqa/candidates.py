@@ -139,11 +139,11 @@ def _with_sentence_before(retriever: Retriever, hit: Hit, start: int, row: int,
     """The passage to quote the sentence at ``start`` (sentence ``row``) from with the sentence before it,
     and where that one begins: ``hit``, or when ``hit`` opens with the sentence, the passage before,
     which overlaps it."""
-    if (context := _previous_start(hit, start)) is not None:
-        return hit, context
-    before = retriever.first_passage_of(row, vector, hit.rank)
-    if (context := _previous_start(before, start)) is not None:
-        return before, context
+    for passage in (hit, retriever.first_passage_of(row, vector, hit.rank)):
+        if (context := _previous_start(passage, start)) is not None:
+            # a sentence before that says "he" too names someone else, if anyone ("He first ran ... as
+            # Nazarbayev's successor; ... Thus, he confirmed ..."): whom both speak of is further back
+            return (passage, context) if not leans_on_someone(passage.document.text[context:start]) else (hit, None)
     return hit, None
 
 

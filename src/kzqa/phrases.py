@@ -57,9 +57,13 @@ def leans_back(sentence: str) -> bool:
     return bool(REFERRING.search(" ".join(sentence.split()[:OPENING_WORDS])))
 
 
+# Subject pronouns for a person: "He compared him to Judas." (not "For his part, Abishev ...", which names its own).
+SOMEONE_DOES = re.compile(r"\b(he|she|он|она|ол)\b", re.IGNORECASE)
+
+
 def leans_on_someone(sentence: str) -> bool:
-    """Whether a sentence opens with a personal pronoun, for someone named before ("He compared him ...")."""
-    return bool(PERSONAL.search(" ".join(sentence.split()[:OPENING_WORDS])))
+    """Whether a sentence says what "he" or "she", named before, did ("He compared him ...", "Thus, he ...")."""
+    return bool(SOMEONE_DOES.search(" ".join(sentence.split()[:OPENING_WORDS])))
 
 
 # Question words that ask for a length of time, an age, a date or a year (the answer will hold a
