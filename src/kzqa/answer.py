@@ -96,10 +96,11 @@ def _adjacent(best: Candidate, other: Candidate) -> Candidate | None:
     between = best.hit.document.text[first.end : second.start]
     if between.strip() or "\n" in between:
         return None  # not next to each other in one paragraph
+    opens = first.quoted_start  # the first one's own sentence before it, when it is quoted with that
     for hit in (best.hit, other.hit):
-        if hit.chunk.start <= first.start and second.end <= hit.chunk.end:
-            return Candidate(hit, first.start, second.end, best.dense, best.score)
-    return None
+        if hit.chunk.start <= opens and second.end <= hit.chunk.end:
+            return Candidate(hit, first.start, second.end, best.dense, best.score, first.context_start)
+    return None  # no passage holds all: "He banned ..." stays with the sentence naming "he"
 
 
 def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]:

@@ -17,10 +17,12 @@ LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrela
 below top_k), and when asked what the sources say, of each outlet's best sentence; a question
 in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
-its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for; and one that
-opens with a personal pronoun ("He compared him to Judas."), when the question asks who: the name
-asked for is in the sentence before, however the question's words match. (A passage that opens with
-such a sentence overlaps the one before, which holds both and is quoted from instead.)
+its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for. Asked who, it is
+quoted with it when it says "he" or "she" ("He compared him to Judas."), however the question's words
+match, and otherwise not: the name asked for must be the sentence's own or whom its "he" stands for,
+not any name of the sentence before ("... within Kazakhstan. This was evident from ... the debates").
+(A passage that opens with such a sentence overlaps the one before, which holds both and is quoted
+from instead.)
 """
 
 from __future__ import annotations
@@ -126,8 +128,9 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         context = None
-        if wants_someone and leans_on_someone(text):  # the sentence before names whom "He compared him" speaks of
-            hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
+        if wants_someone:  # the sentence before names whom "He compared him ..." speaks of, and no one else
+            if leans_on_someone(text):
+                hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
         elif carried[i]:
             context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
