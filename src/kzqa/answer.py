@@ -89,18 +89,19 @@ class Answer:
 
 
 def _adjacent(best: Candidate, other: Candidate) -> Candidate | None:
-    """``best`` extended by ``other`` when the two follow each other, in one paragraph, in a passage holding both."""
+    """``best`` extended by ``other`` when the two follow each other, in one paragraph, in a passage holding both
+    and the sentence before the first, when that one is quoted with it (else ``choose`` tries the next)."""
     if other.hit.chunk.doc_id != best.hit.chunk.doc_id:
         return None
     first, second = sorted((best, other), key=lambda c: c.start)
     between = best.hit.document.text[first.end : second.start]
     if between.strip() or "\n" in between:
         return None  # not next to each other in one paragraph
-    opens = first.quoted_start  # the first one's own sentence before it, when it is quoted with that
+    opens = first.quoted_start  # the first one's sentence before it, when it is quoted with that
     for hit in (best.hit, other.hit):
         if hit.chunk.start <= opens and second.end <= hit.chunk.end:
             return Candidate(hit, first.start, second.end, best.dense, best.score, first.context_start)
-    return None  # no passage holds all: "He banned ..." stays with the sentence naming "he"
+    return None  # no passage holds all: "He banned ..." is not joined, and keeps the sentence naming "he"
 
 
 def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]:

@@ -19,8 +19,9 @@ in the text, or a scrap too short to state anything, is never one.
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
 its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for. Asked who, it is
 quoted with it when it says "he" or "she" ("He compared him to Judas."), however the question's words
-match, and otherwise not: the name asked for must be the sentence's own or whom its "he" stands for,
-not any name of the sentence before ("... within Kazakhstan. This was evident from ... the debates").
+match (unless that one says "he" or "she" too: whom both mean is further back), and otherwise not:
+the name asked for must be the sentence's own or whom its "he" stands for, not any name of the
+sentence before ("... within Kazakhstan. This was evident from ... the debates").
 (A passage that opens with such a sentence overlaps the one before, which holds both and is quoted
 from instead.)
 """
@@ -128,10 +129,9 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         context = None
-        if wants_someone:  # the sentence before names whom "He compared him ..." speaks of, and no one else
-            if leans_on_someone(text):
-                hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
-        elif carried[i]:
+        if wants_someone and leans_on_someone(text):  # the sentence before names whom "He compared him" means
+            hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
+        elif not wants_someone and carried[i]:  # asked who, no other name of the sentence before is the answer
             context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
