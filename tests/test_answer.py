@@ -289,6 +289,8 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
                  "Which country asked for his extradition?")
     assert result.query == "Which country asked for Masimov's extradition?"
     assert "Hungary" in result.text
+    # "he" is the man the answer says "he" of ("Nazarbayev said he ..."), not the "Astana Opera Theater" before him.
+    assert ask(service, "Who compared Masimov to Judas?", "Where did he vote?").query == "Where did Nazarbayev vote?"
     # "he" stays whom it stood for while the follow-ups go on.
     first = "Which political scientist from the Caspian Institute does New Eastern Outlook quote?"
     result = ask(service, first, "Which transport routes does he mention besides the Belt and Road?")

@@ -165,6 +165,10 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
            "Suma Chakraborty, who is now the de facto head of the Reform Council under the President of the Republic "
            "of Kazakhstan, prepared for Tokayev a plan.")
     assert referent(led, "Who is the de facto head of the Reform Council?") == "Suma Chakraborty"
+    # A name "he" follows is a person, and comes before a full name that may be a place ("Astana Opera Theater").
+    voted = ("For instance, when asked by journalists after voting at his polling station in the Astana Opera Theater, "
+             "Nazarbayev said he was curious about who could be behind Masimov.")
+    assert referent(voted, "Who compared Masimov to Judas?") == "Nazarbayev"
     ceded = ("Even after ceding the presidential office in 2019 to his chosen successor Tokayev, Nazarbayev remained a "
              "key political player as chairman of the Security Council.")
     assert referent(ceded, "To whom did Nazarbayev cede the presidential office in 2019?") == "Tokayev"

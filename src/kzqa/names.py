@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
-from kzqa.phrases import MONTHS, WEEKDAYS, asking_part
+from kzqa.phrases import MONTHS, SOMEONE_DOES, WEEKDAYS, asking_part
 
 LONGEST = 4  # words; longer runs are counted by their pieces
 # Upper-case letters of the Latin script, accented ones too ("Türkiye", "Øresund"); names in other
@@ -210,17 +210,18 @@ class NameIndex:
 
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
                  subject_of: Callable[[str], bool] | None = None) -> str | None:
-        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A full
-        name ("Suma Chakraborty") comes before a single word, and of those, the one right before a word of
-        the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which
-        president refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by
-        position, a name the questions hold (as written, by ``asked_word``: in their English stand-ins
-        too, or by initials: "NSC", "European Union" for "EU"), and words the documents also write in
-        lower case (titles: "President", "Security Council") name no one new. With ``subject_of``, only a
-        name right before a word it accepts counts ("won" for "Who won ...?"), unless negated ("never won")."""
+        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name that "he" or
+        "she" follows ("Nazarbayev said he ...": a person) comes first, then a full name ("Suma Chakraborty", but
+        also "Astana Opera Theater") before a single word, and of those, the one right before a word of the
+        questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president refused
+        ...?", not the "Vladimir Putin" before it), else the first. Capitals by position, a name the questions hold
+        (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC", "European Union" for
+        "EU"), and words the documents also write in lower case (titles: "President", "Security Council") name no one
+        new. With ``subject_of``, only a name right before a word it accepts counts ("won" for "Who won ...?"),
+        unless negated ("never won")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
-        found: list[tuple[bool, bool, str]] = []  # (not a full name, not the subject, the name)
+        found: list[tuple[bool, bool, bool, str]] = []  # (no "he" after it, not a full name, not the subject, it)
         for i, (offset, words) in enumerate(runs):
             proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
@@ -233,9 +234,10 @@ class NameIndex:
                          if w.lower() not in NOT_NAMES]
             following = following[:next((j for j, w in enumerate(following) if NEGATION.fullmatch(w)), None)]
             subject = any(map(subject_of or asked_word, following[:SUBJECT_REACH]))
+            said_of = any(SOMEONE_DOES.fullmatch(w) for w in following[:SUBJECT_REACH])  # "Nazarbayev said he"
             if subject or not subject_of:
-                found.append((len(proper) < 2, not subject, " ".join(proper)))
-        return min(found, key=lambda f: f[:2])[2] if found else None  # min keeps the first of equals
+                found.append((not said_of, len(proper) < 2, not subject, " ".join(proper)))
+        return min(found, key=lambda f: f[:3])[3] if found else None  # min keeps the first of equals
 
     def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:
