@@ -169,6 +169,10 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
     voted = ("For instance, when asked by journalists after voting at his polling station in the Astana Opera Theater, "
              "Nazarbayev said he was curious about who could be behind Masimov.")
     assert referent(voted, "Who compared Masimov to Judas?") == "Nazarbayev"
+    # Only a "he" after a word of the name's own (a verb) marks it: not one right after a place or the object.
+    assert referent("Speaking in Almaty, he praised Josep Borrell.", "Who spoke?") == "Josep Borrell"
+    assert referent("Kassym-Jomart Tokayev told Putin he would stay neutral.", "Who spoke?") == "Kassym Jomart Tokayev"
+    assert referent("Daniel Rosenblum met Tokayev before he left.", "Who met?") == "Daniel Rosenblum"
     ceded = ("Even after ceding the presidential office in 2019 to his chosen successor Tokayev, Nazarbayev remained a "
              "key political player as chairman of the Security Council.")
     assert referent(ceded, "To whom did Nazarbayev cede the presidential office in 2019?") == "Tokayev"

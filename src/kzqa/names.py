@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
+from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.phrases import MONTHS, SOMEONE_DOES, WEEKDAYS, asking_part
 
 LONGEST = 4  # words; longer runs are counted by their pieces
@@ -234,7 +235,9 @@ class NameIndex:
                          if w.lower() not in NOT_NAMES]
             following = following[:next((j for j, w in enumerate(following) if NEGATION.fullmatch(w)), None)]
             subject = any(map(subject_of or asked_word, following[:SUBJECT_REACH]))
-            said_of = any(SOMEONE_DOES.fullmatch(w) for w in following[:SUBJECT_REACH])  # "Nazarbayev said he"
+            # "Nazarbayev said he": the name, a word of its own (not "before": "met Tokayev before he left"), "he"
+            said_of = (len(following) > 1 and following[0].lower() not in FUNCTION_WORDS
+                       and bool(SOMEONE_DOES.fullmatch(following[1])))
             if subject or not subject_of:
                 found.append((not said_of, len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:3])[3] if found else None  # min keeps the first of equals
