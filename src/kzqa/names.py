@@ -211,15 +211,15 @@ class NameIndex:
 
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
                  subject_of: Callable[[str], bool] | None = None) -> str | None:
-        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name that "he" or
-        "she" follows ("Nazarbayev said he ...": a person) comes first, then a full name ("Suma Chakraborty", but
-        also "Astana Opera Theater") before a single word, and of those, the one right before a word of the
-        questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president refused
-        ...?", not the "Vladimir Putin" before it), else the first. Capitals by position, a name the questions hold
-        (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC", "European Union" for
-        "EU"), and words the documents also write in lower case (titles: "President", "Security Council") name no one
-        new. With ``subject_of``, only a name right before a word it accepts counts ("won" for "Who won ...?"),
-        unless negated ("never won")."""
+        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name followed by
+        a word of its own and "he" or "she" ("Nazarbayev said he ...": a person) comes first, then a full name ("Suma
+        Chakraborty", but also "Astana Opera Theater") before a single word, and of those, the one right before a
+        word of the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president
+        refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by position, a name the
+        questions hold (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC",
+        "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
+        Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
+        "Who won ...?"), unless negated ("never won")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
         found: list[tuple[bool, bool, bool, str]] = []  # (no "he" after it, not a full name, not the subject, it)
