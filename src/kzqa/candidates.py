@@ -113,11 +113,12 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         scores = retriever.sentence_scores(vector, query)
     rows = np.array([retriever.index.sentence_rows[key] for key in spans])
     dense, lexical = scores.dense[rows], lexical_share(scores.bm25[rows], query)
-    # A sentence that leans back ("This weakens ...") and is nearer the question with the sentence
-    # before it than alone is quoted with that sentence: the reader must see what "This" is.
-    carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows])
     wants_year, wants_date = asks_for_year(question), asks_for_date(question)
     wants_someone = asks_for_name(question)
+    # A sentence that leans back ("This weakens ...") and is nearer the question with the sentence
+    # before it than alone is quoted with that sentence: the reader must see what "This" is. Asked
+    # who, no name of the sentence before is the answer, unless the sentence says "he" (below).
+    carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows]) & (not wants_someone)
     wants_number = asks_for_number(question) and not wants_year  # "one of the centres" is no year
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
@@ -131,7 +132,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         context = None
         if wants_someone and leans_on_someone(text):  # the sentence before names whom "He compared him" means
             hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
-        elif not wants_someone and carried[i]:  # asked who, no other name of the sentence before is the answer
+        elif carried[i]:
             context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
@@ -142,12 +143,15 @@ def _with_sentence_before(retriever: Retriever, hit: Hit, start: int, row: int,
     """The passage to quote the sentence at ``start`` (sentence ``row``) from with the sentence before it,
     and where that one begins: ``hit``, or when ``hit`` opens with the sentence, the passage before,
     which overlaps it."""
-    for passage in (hit, retriever.first_passage_of(row, vector, hit.rank)):
-        if (context := _previous_start(passage, start)) is not None:
-            # a sentence before that says "he" too names someone else, if anyone ("He first ran ... as
-            # Nazarbayev's successor; ... Thus, he confirmed ..."): whom both speak of is further back
-            return (passage, context) if not leans_on_someone(passage.document.text[context:start]) else (hit, None)
-    return hit, None
+    passage, context = hit, _previous_start(hit, start)
+    if context is None:  # only then is the passage before made a Hit (its vector read back from FAISS)
+        passage = retriever.first_passage_of(row, vector, hit.rank)
+        context = _previous_start(passage, start)
+    # a sentence before that says "he" too names someone else, if anyone ("He first ran ... as
+    # Nazarbayev's successor; ... Thus, he confirmed ..."): whom both speak of is further back
+    if context is None or leans_on_someone(passage.document.text[context:start]):
+        return hit, None
+    return passage, context
 
 
 def _previous_start(hit: Hit, start: int) -> int | None:

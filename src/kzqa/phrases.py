@@ -39,8 +39,9 @@ ASKS_FOR_SOURCES = re.compile(
 
 # Personal pronouns of English, Russian and Kazakh: they stand for someone the conversation named
 # ("What did he promise?"). Russian "он", "его" and Kazakh "ол" stand for things too.
-PERSONAL_WORDS = ("he", "him", "his", "she", "her", "hers", "он", "его", "него", "ему", "нему", "ним", "она", "её",
-                  "ее", "неё", "нее", "ей", "ней", "ол", "оның", "оған", "оны")
+SUBJECT_WORDS = ("he", "she", "он", "она", "ол")  # of them, those that do something ("He compared him ...")
+PERSONAL_WORDS = (*SUBJECT_WORDS, "him", "his", "her", "hers", "его", "него", "ему", "нему", "ним", "её", "ее", "неё",
+                  "нее", "ей", "ней", "оның", "оған", "оны")
 PERSONAL = re.compile(rf"\b({'|'.join(PERSONAL_WORDS)})\b", re.IGNORECASE)
 # Referring words: general grammar, not tied to any question. A question holding one leans on the
 # conversation; a sentence opening with one, on the sentence before.
@@ -52,18 +53,22 @@ REFERRING = re.compile(
 OPENING_WORDS = 3
 
 
+# Not "For his part, Abishev ...", which names its own.
+SOMEONE_DOES = re.compile(rf"\b({'|'.join(SUBJECT_WORDS)})\b", re.IGNORECASE)
+
+
+def _opening(sentence: str) -> str:
+    return " ".join(sentence.split()[:OPENING_WORDS])
+
+
 def leans_back(sentence: str) -> bool:
     """Whether a sentence opens with a referring word ("He is accused of treason.")."""
-    return bool(REFERRING.search(" ".join(sentence.split()[:OPENING_WORDS])))
-
-
-# Subject pronouns for a person: "He compared him to Judas." (not "For his part, Abishev ...", which names its own).
-SOMEONE_DOES = re.compile(r"\b(he|she|он|она|ол)\b", re.IGNORECASE)
+    return bool(REFERRING.search(_opening(sentence)))
 
 
 def leans_on_someone(sentence: str) -> bool:
     """Whether a sentence says what "he" or "she", named before, did ("He compared him ...", "Thus, he ...")."""
-    return bool(SOMEONE_DOES.search(" ".join(sentence.split()[:OPENING_WORDS])))
+    return bool(SOMEONE_DOES.search(_opening(sentence)))
 
 
 # Question words that ask for a length of time, an age, a date or a year (the answer will hold a
