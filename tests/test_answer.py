@@ -10,17 +10,8 @@ import pytest
 from kzqa.answer import CLOSEST, Message, answer
 from kzqa.candidates import LEXICAL_WEIGHT, candidates, lexical_share, with_nearest_sentences
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
-from kzqa.phrases import (
-    REFUSAL,
-    asks_for_someone,
-    asks_for_sources,
-    is_fragment,
-    is_question,
-    language_of,
-    leans_on_someone,
-    quoted_sentences,
-    which_nouns,
-)
+from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
+from kzqa.question_types import asks_for_someone, asks_for_sources, which_nouns
 from kzqa.retrieve import Filters
 
 MARKER = re.compile(r"\[(\d+)\]")

@@ -13,10 +13,9 @@ import Stemmer
 
 from kzqa.candidates import candidates
 from kzqa.grounding import Asked, counts_something_asked, doer, given_values, gives_the_same
-from kzqa.phrases import (
-    REFUSAL,
+from kzqa.phrases import REFUSAL, asking_part
+from kzqa.question_types import (
     asked_deed,
-    asking_part,
     asks_for_count,
     asks_for_date,
     asks_for_name,

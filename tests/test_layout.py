@@ -7,7 +7,7 @@ import ast
 from tests.conftest import ROOT
 
 STAGES = ["ingest", "chunk", "embed", "lexicon", "names", "index", "retrieve", "candidates", "grounding", "answer"]
-HELPERS = {"settings", "phrases", "conversation"}  # used by stages, import no stage themselves
+HELPERS = {"settings", "phrases", "question_types", "conversation"}  # used by stages, import no stage themselves
 
 
 def kzqa_imports(module: str) -> set[str]:

@@ -39,7 +39,8 @@ from kzqa.grounding import (
 )
 from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
-from kzqa.phrases import according_to, asks_for_sources, attribution, language_of
+from kzqa.phrases import according_to, language_of
+from kzqa.question_types import asks_for_sources, attribution
 from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
 from kzqa.settings import Settings
 

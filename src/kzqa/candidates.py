@@ -33,14 +33,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kzqa.lexicon import LexicalQuery
-from kzqa.phrases import (
+from kzqa.phrases import is_fragment, is_question, leans_on_someone
+from kzqa.question_types import (
     asks_for_date,
     asks_for_name,
     asks_for_number,
     asks_for_year,
-    is_fragment,
-    is_question,
-    leans_on_someone,
     new_dates,
     new_numbers,
     new_years,

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
-from kzqa.phrases import PERSONAL, REFERRING, asks_for_name, asks_for_someone, language_of, quoted_sentences
+from kzqa.phrases import PERSONAL, REFERRING, language_of, quoted_sentences
+from kzqa.question_types import asks_for_name, asks_for_someone
 
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
 DEPTH = 2  # earlier questions carried along at most

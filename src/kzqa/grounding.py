@@ -6,7 +6,7 @@ and several hundred others were arrested" close to "How many years in prison was
 sentenced to?". What tells them apart are the words the question pins down. The best sentence
 (with the neighbour it is quoted with) falls short when
 
-- the question (in English) asks how many / how much / what share (``phrases.asks_for_count``) and
+- the question (in English) asks how many / how much / what share (``question_types.asks_for_count``) and
   no number of the sentence, other than the question's own, years and days of dates, counts
   something the question speaks of:
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
@@ -15,7 +15,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
-- the question asks for another number (an age, a length: ``phrases.asks_for_number``) and the
+- the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
   sentence holds none the question does not;
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
   nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
@@ -37,15 +37,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from kzqa.candidates import Candidate
 from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import Name, NameIndex, new_name, paragraphs_leading_to, question_names
-from kzqa.phrases import (
+from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
+from kzqa.question_types import (
     DAY_OF_MONTH,
-    NOT_MENTIONED,
-    NOTHING_MATCHES,
     NUMBER,
-    REFUSAL,
     YEAR,
     asked_deed,
-    asking_part,
     asks_for_count,
     asks_for_date,
     asks_for_name,

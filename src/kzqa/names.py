@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from kzqa.ingest import Document
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.phrases import MONTHS, SOMEONE_DOES, WEEKDAYS, asking_part
+from kzqa.phrases import SOMEONE_DOES, asking_part
+from kzqa.question_types import MONTHS, WEEKDAYS
 
 LONGEST = 4  # words; longer runs are counted by their pieces
 # Upper-case letters of the Latin script, accented ones too ("Türkiye", "Øresund"); names in other
