@@ -100,6 +100,15 @@ def test_a_people_named_in_the_plural_is_the_people_the_documents_name(service):
     assert result.answered and "70 percent" in result.text
 
 
+def test_a_place_named_by_its_adjective_is_the_place_the_documents_name(service):
+    # The documents say "subsidiaries of ... KazMunayGas in Romania": "Romanian" names that place, so the
+    # question is answered from there, not refused as naming something no document mentions.
+    result = ask(service, "Which Romanian refineries process Kazakh oil?")
+    assert result.answered and "KazMunayGas in Romania" in result.text
+    # the same place in a question the documents do not answer is still refused
+    refused(service, "What did Romanian officials say about Tokayev's re-election?")
+
+
 def test_a_refusal_names_what_no_document_mentions_in_the_question_s_language(service):
     english = refused(service, "Until what year does Russia lease the Baikonur Cosmodrome?")
     assert english.text == REFUSAL["en"] + " No document mentions “Baikonur Cosmodrome”."

@@ -85,6 +85,20 @@ def test_a_plural_the_documents_never_write_is_the_name_they_write():
     assert index.unknown(Name(("Stormy", "Daniels")))  # in a longer name a plural is a surname, not "Daniel"
 
 
+def test_a_place_s_adjective_the_documents_never_write_is_the_place_they_write():
+    index = NameIndex(read_corpus(CORPUS))
+    # The corpus writes "subsidiaries ... in Romania", never "Romanian"
+    assert index.as_written(Name(("Romanian",))) == Name(("Romania",))
+    assert not index.unknown(Name(("Romanian",)))
+    assert index.named_in("subsidiaries of the state company KazMunayGas in Romania", Name(("Romanian",)), 1.0)
+    # the adjectives it writes stay as written, and a place it never names stays unknown
+    assert index.as_written(Name(("Ukrainian",))) == Name(("Ukrainian",))
+    assert index.unknown(Name(("Iranian",)))
+    assert index.unknown(Name(("Georgian",)))
+    # a rule of one word: "Romanian Armed Forces" is no place
+    assert index.as_written(Name(("Romanian", "Armed", "Forces"))) == Name(("Romanian", "Armed", "Forces"))
+
+
 def test_what_leads_to_a_quote_is_the_paragraph_before_and_where_its_run_of_quotes_begins():
     text = ("A caption. © Reuters\n\nAccording to analyst Kazbek Beisebayev, reforms come first.\n\n"
             '"In addition, problems piled up," Beisebayev said.\n\n"This year alone, Xi came."\n\n'

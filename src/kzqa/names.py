@@ -54,6 +54,10 @@ QUOTED_RUN = 3  # paragraphs back from a quote to where the run of quoted paragr
 # European diplomacy,"); a clause that goes on after a comma (", as well as ...", ", who ...") does not.
 APPOSITION = re.compile(r"\s*,(?!\s*(?:and|or|but|as|who|whom|whose|which|that|when|where|while|if|because|so|"
                         r"although|though|then)\b)([^,.;:()]*)(?:[,.;]|$)")
+# How English makes a place's adjective, and what the place's name ends with instead: "Romanian" (Romania),
+# "Ukrainian" (Ukraine), "Hungarian" (Hungary), "Iranian" (Iran), "Korean" (Korea), "European" (Europe),
+# "Indian" (India), "Kazakhstani" (Kazakhstan), "Chinese" (China), "Japanese" (Japan).
+ADJECTIVE_ENDINGS = (("ian", ("ia", "e", "y", "")), ("an", ("a", "")), ("n", ("",)), ("i", ("",)), ("ese", ("a", "")))
 LONG_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+")
 
 
@@ -180,11 +184,20 @@ class NameIndex:
 
     def as_written(self, name: Name) -> Name:
         """The name as the documents write it: a people's name in a plural they never write is its
-        singular ("Kazakhs" -> "Kazakh", "Kazakhstanis" -> "Kazakhstani"). One word only: in a longer
+        singular ("Kazakhs" -> "Kazakh", "Kazakhstanis" -> "Kazakhstani"), a place's adjective they never
+        write is the place ("Romanian" -> "Romania", ``ADJECTIVE_ENDINGS``). One word only: in a longer
         name a plural is a surname ("Stormy Daniels" is not "Daniel")."""
         word = name.words[0]
-        if len(name.words) == 1 and word.endswith("s") and word not in self._documents and word[:-1] in self._documents:
+        if len(name.words) > 1 or word in self._documents:
+            return name
+        if word.endswith("s") and word[:-1] in self._documents:
             return Name((word[:-1],))
+        for ending, places in ADJECTIVE_ENDINGS:
+            stem = word[: -len(ending)]
+            if word.endswith(ending) and len(stem) >= 3:
+                for place in (stem + tail for tail in places):
+                    if place in self._documents:
+                        return Name((place,))
         return name
 
     def rare(self, name: Name, most_share: float) -> bool:
