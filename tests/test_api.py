@@ -110,9 +110,28 @@ def test_a_program_sends_back_a_long_answer_as_history_and_asks_on(client):
     assert_problem(client.post("/api/chat", json={"messages": history}), 422, "question_too_long")
 
 
+def test_filters_no_passage_could_pass_are_a_422_that_names_the_fix(client):
+    # An outlet the corpus does not hold is not silently "no document matches": the reader is told which exist.
+    saved = client.get("/api/conversations").json()["conversations"]
+    body = assert_problem(client.post("/api/chat", json={"messages": [{"role": "user", "content": "Who won?"}],
+                                                         "filters": {"outlets": ["Fox News"]}}), 422, "unknown_outlet")
+    assert "'Fox News'" in body["detail"] and "Nikkei Asia" in body["detail"]
+    assert client.get("/api/conversations").json()["conversations"] == saved  # nothing was saved
+    body = assert_problem(client.get("/api/search", params={"q": "CSTO", "outlet": "Nope"}), 422, "unknown_outlet")
+    dates = {"published_from": "2022-12-01", "published_to": "2022-11-01"}
+    body = assert_problem(client.get("/api/search", params={"q": "CSTO", **dates}), 422, "empty_date_range")
+    assert "2022-12-01" in body["detail"]
+    # outlets are named in any case, as the filter matches them
+    reply = client.get("/api/search", params={"q": "CSTO", "outlet": "nikkei asia"})
+    assert reply.status_code == 200 and {r["outlet"] for r in reply.json()["results"]} == {"Nikkei Asia"}
+
+
 def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(client):
     reply = client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert_problem(reply, 422, "malformed_json")
+    for unreadable in (b'{"messages": "' + bytes([0xFF, 0xFE]) + b'"}', b"[" * 50_000):
+        reply = client.post("/api/chat", content=unreadable, headers={"content-type": "application/json"})
+        assert_problem(reply, 422, "malformed_json")  # not UTF-8, or nested past the parser's depth
     assert_problem(client.get("/api/nothing-here"), 404, "not_found")
     assert_problem(client.get("/api/chat"), 405, "method_not_allowed")
     assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")

@@ -41,6 +41,18 @@ def test_kzqa_ask_can_ask_a_running_server(settings, live_server):
     assert "Nazarbayev" in json.loads(done.stdout)["answer"]
 
 
+def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
+    env = kzqa_env(settings)
+    nobody = run_kzqa("ask", "Who won?", "--server", "http://127.0.0.1:9", env=env)  # nothing listens there
+    assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
+    assert nobody.stderr.startswith("kzqa: error: could not reach http://127.0.0.1:9")
+    outlet = run_kzqa("ask", "Who won?", "--outlet", "Fox News", env=env)
+    assert outlet.returncode == 1 and "Traceback" not in outlet.stderr
+    assert "No document is from 'Fox News'; the outlets are Caliber.Az," in outlet.stderr
+    long = run_kzqa("ask", "a" * (settings.max_question_chars + 1), env=env)  # as the server would refuse it
+    assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
+
+
 def test_kzqa_index_skips_an_up_to_date_index(settings, service):
     done = run_kzqa("index", env=kzqa_env(settings))
     assert done.returncode == 0, done.stderr

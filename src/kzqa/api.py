@@ -137,6 +137,7 @@ def add_api_routes(app: FastAPI) -> None:
         """Answer the last question of a conversation, with citations; saves the turn."""
         messages = _messages(body, svc.settings)
         filters = body.filters.to_filters() if body.filters else None
+        svc.retriever.check(filters)  # before the conversation is saved
         turn = begin_turn(svc, messages, body.conversation_id)  # an unknown id is a 404 before any stream
         if body.stream:
             return EventSourceResponse(chat_events(svc, turn, filters))

@@ -106,13 +106,15 @@ def final_answer(events: Iterator[tuple[str, object]]) -> Answer:
 
 
 def ask(service: Service, messages: list[Message], filters: Filters | None = None) -> ChatResponse:
-    """Answer a conversation in-process, saving nothing."""
+    """Answer a conversation in-process, saving nothing (FilterError for filters no passage could pass)."""
+    service.retriever.check(filters)
     return chat_response(final_answer(turn_events(service, messages, filters)))
 
 
 def search_passages(service: Service, query: str, k: int, filters: Filters | None = None) -> SearchResponse:
     """The k passages closest to a query, best first, with what was searched: a query naming an
     outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
+    service.retriever.check(filters)
     searched, scoped = service.retriever.scope(query, filters)
     hits = service.retriever.search(searched, k, scoped)
     return SearchResponse(query=searched, outlets=sorted(scoped.outlets) if scoped else [],

@@ -13,10 +13,10 @@ from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
 from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
-from kzqa.retrieve import Filters
+from kzqa.retrieve import FilterError, Filters
 from kzqa.settings import Settings
 
-EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable)
+EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, FilterError)
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
@@ -80,12 +80,17 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
         filters = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
                    "published_to": args.published_to and str(args.published_to)}
-        reply = httpx.post(args.server.rstrip("/") + "/api/chat", timeout=60,
-                           json={"messages": [{"role": "user", "content": args.question}], "filters": filters})
-        data = reply.json()
-        if reply.status_code != 200:
-            print(f"kzqa: error: {data.get('detail', reply.text)}", file=sys.stderr)
+        try:
+            reply = httpx.post(args.server.rstrip("/") + "/api/chat", timeout=60,
+                               json={"messages": [{"role": "user", "content": args.question}], "filters": filters})
+        except httpx.HTTPError as exc:
+            print(f"kzqa: error: could not reach {args.server}: {exc}", file=sys.stderr)
             return 1
+        if reply.status_code != 200:
+            detail = reply.json().get("detail") if "json" in reply.headers.get("content-type", "") else reply.text
+            print(f"kzqa: error: {detail}", file=sys.stderr)
+            return 1
+        data = reply.json()
     else:
         from kzqa.answer import Message
         from kzqa.api import load_service
@@ -93,6 +98,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
         if not args.question.strip():
             print("kzqa: error: the question is empty", file=sys.stderr)
+            return 2
+        if len(args.question) > settings.max_question_chars:  # as the server holds it
+            print(f"kzqa: error: a question may hold at most {settings.max_question_chars} characters",
+                  file=sys.stderr)
             return 2
         filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
         data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()

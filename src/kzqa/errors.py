@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kzqa.retrieve import FilterError
 from kzqa.store import NotFound
 
 log = logging.getLogger("kzqa")
@@ -26,6 +27,10 @@ PROBLEM = "application/problem+json"
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
          500: "internal_error", 503: "unavailable"}
+
+
+# What FastAPI says of a body it could not read as JSON at all (rather than JSON of the wrong shape).
+BODY_UNPARSED = "There was an error parsing the body"
 
 
 class ApiError(Exception):
@@ -73,6 +78,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem(request, exc.status, exc.code, exc.detail, exc.headers)
 
+    @app.exception_handler(FilterError)
+    async def bad_filters(request: Request, exc: FilterError) -> JSONResponse:
+        return problem(request, 422, exc.code, str(exc))
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(request, 404, "unknown_id", f"There is no conversation or message {exc.args[0]!r}.")
@@ -94,6 +103,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_UNPARSED:  # not UTF-8, or nested past the parser's depth
+            status = 400 if request.url.path.startswith("/v1/") else 422
+            return problem(request, status, "malformed_json", "The request body is not valid JSON in UTF-8.")
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not only those of the first route matched

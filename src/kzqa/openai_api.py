@@ -126,8 +126,10 @@ def _conversation(body: ChatCompletionRequest, max_chars: int) -> list[Message]:
     if (body.n or 1) > 1:
         raise ApiError(400, "unsupported_parameter", "Only n = 1 is supported.")
     messages = [Message(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
-    if not messages or messages[-1].role != "user" or not NOT_BLANK.search(messages[-1].content):
+    if not messages or messages[-1].role != "user":
         raise ApiError(400, "no_question", "The last message must be the user's question.")
+    if not NOT_BLANK.search(messages[-1].content):
+        raise ApiError(400, "empty_question", "The question is empty.")
     if any(m.role == "user" and len(m.content) > max_chars for m in messages):  # answers sent back may be longer
         raise ApiError(400, "question_too_long", f"A question (user message) may hold at most {max_chars} characters.")
     return messages

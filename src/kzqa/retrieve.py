@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -71,6 +71,14 @@ class SentenceScores:
     bm25: np.ndarray  # BM25 of the question's terms (over the window's words for a sentence that leans back)
 
 
+class FilterError(ValueError):
+    """Filters that no passage could pass for a reason the reader can fix; ``code`` names it for programs."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Filters:
     outlets: frozenset[str] = frozenset()  # empty: every outlet
@@ -86,6 +94,17 @@ class Filters:
             return False
         day = dt.date.fromisoformat(doc.published)
         return (self.published_from or day) <= day <= (self.published_to or day)
+
+    def check(self, outlets: Iterable[str]) -> None:
+        """FilterError for an outlet that is none of ``outlets`` (the corpus's), or dates the wrong way round:
+        the reader would otherwise only be told that nothing matches."""
+        known = {outlet.casefold(): outlet for outlet in outlets}
+        if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
+            raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "
+                              f"the outlets are {', '.join(sorted(known.values()))}.")
+        if self.published_from and self.published_to and self.published_from > self.published_to:
+            raise FilterError("empty_date_range", f"published_from ({self.published_from}) is after "
+                              f"published_to ({self.published_to}).")
 
 
 class Retriever:
@@ -138,6 +157,11 @@ class Retriever:
                 named.add(outlet)
                 question = pattern.sub(" ", question)
         return frozenset(named), " ".join(question.split())
+
+    def check(self, filters: Filters | None) -> None:
+        """FilterError when the filters name an outlet the corpus does not hold, or dates the wrong way round."""
+        if filters is not None:
+            filters.check(self._outlet_patterns)
 
     def scope(self, query: str, filters: Filters | None = None) -> tuple[str, Filters | None]:
         """(what to search, among which passages) for a query that may name an outlet.
