@@ -36,3 +36,23 @@ def test_consecutive_chunks_share_the_overlap_sentences():
         assert before.sentences[-1] == after.sentences[0]
     covered = {span for chunk in chunks for span in chunk.sentences}
     assert len(covered) == 30  # no sentence is lost between chunks
+
+
+def test_a_long_quotation_is_split_into_its_sentences_with_their_quote_marks():
+    # pysbd keeps this paragraph whole (over LONG_SENTENCE characters); split again, each sentence keeps
+    # the quote marks at its edges, so a quote of the slogan is closed as the article closes it.
+    text = ("For citizens, Tokayev offered a concrete program of action for the near future. Its main slogan is "
+            "“A fair Kazakhstan for everyone.” “The idea of fairness will underpin every decision we make, every "
+            "action we take. We start from the principle that our greatest asset is our people. Therefore, we "
+            "will follow the formula: not man for the state, but the state for man,” Tokayev said.")
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert "Its main slogan is “A fair Kazakhstan for everyone.”" in sentences
+    assert "“The idea of fairness will underpin every decision we make, every action we take." in sentences
+    assert sentences[-1].endswith("but the state for man,” Tokayev said.")
+
+
+def test_a_quote_mark_left_on_its_own_belongs_to_the_sentence_before():
+    doc = {d.doc_id: d for d in read_corpus(CORPUS)}["politnavigator-2022-11-19-tilt-towards-the-west"]
+    sentences = [doc.text[s:e] for s, e in split_sentences(doc.text)]
+    assert '"' not in sentences  # pysbd splits it off; no sentence is a bare mark
+    assert any(s.endswith('reinstatement in citizenship."') for s in sentences)
