@@ -11,7 +11,7 @@ from kzqa.answer import CLOSEST, Message, answer
 from kzqa.candidates import LEXICAL_WEIGHT, candidates, lexical_share, with_nearest_sentences
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
-from kzqa.question_types import asks_for_someone, asks_for_sources, which_nouns
+from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, which_nouns
 from kzqa.retrieve import Filters
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -290,9 +290,28 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
     result = ask(service, first, "Which transport routes does he mention besides the Belt and Road?",
                  "What does he say about Kazakhstan's role?")
     assert result.query == "What does Solozobov say about Kazakhstan's role?"
-    # After a question about someone named, "him" is that one: searched with the question it follows.
+    # "Who is X?" asks about one person, named: "him" after it is X, and the follow-up is searched on its own.
     result = ask(service, "Who is Daniel Rosenblum?", "Did Tokayev meet him before the election?")
-    assert result.query == "Who is Daniel Rosenblum? Did Tokayev meet him before the election?"
+    assert result.query == "Did Tokayev meet Rosenblum before the election?"
+    assert "meets with US Ambassador Daniel Rosenblum" in result.text
+    # ... and "What does he say?" asks what X says: only sentences of X's are quoted, not each outlet's view.
+    result = ask(service, "Who is Gaziz Abishev?", "What does he say about Russia?")
+    assert result.query == "What does Abishev say about Russia?"
+    assert [n for _, n in quotes(result)] == [1] and "Abishev concluded" in result.text
+    result = ask(service, "Кто такой Гази Абишев?", "Что он говорит о России?")
+    assert result.query == "Что Абишев говорит о России?" and "Abishev" in result.text
+    # the head of an institution's name is no one "she" stands for: the person after it is
+    result = ask(service, "Who heads the Reform Council?", "Where did she work before?")
+    assert result.query == "Where did Chakraborty work before?"
+
+
+def test_a_question_asks_about_a_person_when_it_is_only_who_and_the_name():
+    assert asked_about("Who is Gaziz Abishev?") == "Gaziz Abishev"
+    assert asked_about("And who's Rosenblum?") == "Rosenblum"
+    assert asked_about("Кто такой Гази Абишев?") == "Гази Абишев" and asked_about("Әбішев кім?") == "Әбішев"
+    # a question for someone, or about more than the name, names no one it is about
+    assert asked_about("Who is Tokayev's rival?") is None and asked_about("Who is the head of the NSC?") is None
+    assert asked_about("Who won?") is None and asked_about("Кто победил?") is None
 
 
 def test_a_pronoun_is_resolved_only_from_a_quoted_answer_to_a_question_for_someone(service):

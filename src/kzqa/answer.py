@@ -153,6 +153,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     """The extractive answer; ``query`` overrides the search built from the conversation."""
     asked_so_far = questions(messages, retriever.referent)  # resolved once, for the query and the hold-back
     question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)
+    if attribution(asked_so_far[-1].searched)[0] and not attribution(question)[0]:
+        question = asked_so_far[-1].searched  # "What does he say ...?" after "Who is Gaziz Abishev?": Abishev's words
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     if searched != query:

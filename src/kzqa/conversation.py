@@ -4,8 +4,9 @@ A follow-up ("What share of the vote did he get?") leans on earlier turns throug
 word (a pronoun or demonstrative) or by being only a few words long. Its personal pronoun stands
 for whom the answer before named when the question before asked for someone ("Who won ...?",
 "Which analyst ...?", in Russian or Kazakh only "Кто ...?", "... кім ...?": "он", "ол" stand for
-things too), and for the same one as long as the follow-ups go on: "he" is replaced by the name,
-and the question is searched alone. Any other follow-up is searched together with the question
+things too), or for whom the question before asks about by name alone ("Who is Gaziz Abishev?"), and
+for the same one as long as the follow-ups go on: "he" is replaced by the name, and the question is
+searched alone. Any other follow-up is searched together with the question
 it follows, recursively, so "it" keeps meaning what the first turn named: the earlier question
 words carry the subject, the new question the facet asked about. The sentence that answered the
 question followed up is then held back a little (answer.py), unless it was searched alone.
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
-from kzqa.phrases import PERSONAL, REFERRING, language_of, quoted_sentences
-from kzqa.question_types import asks_for_name, asks_for_someone
+from kzqa.phrases import PERSONAL, REFERRING, asking_part, language_of, quoted_sentences
+from kzqa.question_types import asked_about, asks_for_name, asks_for_someone
 
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
 DEPTH = 2  # earlier questions carried along at most
@@ -89,6 +90,8 @@ def questions(messages: Sequence[Message], referent: Referent | None = None) -> 
             # (the answer before named a country), once a pronoun has stood for him.
             if _asks_for_someone(before, asked) and not (len(thread) > 1 and PERSONAL.search(before)):
                 named = _named(answered, " ".join(thread), referent, asks_for_name(before)) or named
+            elif about := asked_about(asking_part(before)[-1]):  # "Who is Gaziz Abishev?": "he" is Abishev
+                named = about.split()[-1]
         thread.append(asked)
         searched = _resolved(asked, named) if named else asked
         found.append(Question(asked, searched, searched != asked))

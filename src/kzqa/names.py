@@ -30,6 +30,10 @@ LONGEST = 4  # words; longer runs are counted by their pieces
 UPPER = "".join(sorted({ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper()}))
 _CAP = f"[{re.escape(UPPER)}]"
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
+# What goes on a name that heads a longer one, an institution's ("European Bank for Reconstruction and
+# Development", "Organization of Turkic States"): no one whom "he" or "she" stands for. (Not what ends one: the
+# "Vice-President of the European Commission Josep Borrell" is a person.)
+OF_A_LONGER_NAME = re.compile(rf"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_CAP}")
 RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
@@ -226,17 +230,19 @@ class NameIndex:
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
                  subject_of: Callable[[str], bool] | None = None) -> str | None:
         """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name followed by
-        a word of its own and "he" or "she" ("Nazarbayev said he ...": a person) comes first, then a full name ("Suma
-        Chakraborty", but also "Astana Opera Theater") before a single word, and of those, the one right before a
-        word of the questions, the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president
-        refused ...?", not the "Vladimir Putin" before it), else the first. Capitals by position, a name the
+        a word of its own and "he" or "she" ("Nazarbayev said he ...": a person) comes first, the head of an
+        institution's name last ("European Bank for ..."); in between a full name ("Suma Chakraborty", but also
+        "Astana Opera Theater") before a single word, and of those, the one right before a word of the questions,
+        the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president refused ...?", not
+        the "Vladimir Putin" before it), else the first. Capitals by position, a name the
         questions hold (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC",
         "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
         Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
         "Who won ...?"), unless negated ("never won")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
-        found: list[tuple[bool, bool, bool, str]] = []  # (no "he" after it, not a full name, not the subject, it)
+        found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
+        #                                                         not a full name, not the subject, it)
         for i, (offset, words) in enumerate(runs):
             proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
@@ -252,9 +258,10 @@ class NameIndex:
             # "Nazarbayev said he": the name, a word of its own (not "before": "met Tokayev before he left"), "he"
             said_of = (len(following) > 1 and following[0].lower() not in FUNCTION_WORDS
                        and bool(SOMEONE_DOES.fullmatch(following[1])))
+            institution = bool(OF_A_LONGER_NAME.match(sentence, end))  # "European Bank for Reconstruction ..."
             if subject or not subject_of:
-                found.append((not said_of, len(proper) < 2, not subject, " ".join(proper)))
-        return min(found, key=lambda f: f[:3])[3] if found else None  # min keeps the first of equals
+                found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
+        return min(found, key=lambda f: f[:4])[4] if found else None  # min keeps the first of equals
 
     def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:

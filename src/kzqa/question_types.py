@@ -52,6 +52,15 @@ WHO_ASKS_FOR_NAME = re.compile(
     rf"{_OPENING}(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+)")
+# "Who is Gaziz Abishev?", "Who's Rosenblum?", "Кто такой Абишев?", "Әбішев кім?": a question about one person,
+# named (whom a "he" or "she" that follows it stands for), the whole question.
+_RUN_EN = r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+_RUN_CYRILLIC = r"(?P<name>[А-ЯЁӘҒҚҢӨҰҮҺІ][\w’'.-]*(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][\w’'.-]*){0,3})"
+ASKED_ABOUT = (
+    re.compile(rf"{_OPENING}(?i:who)(?:\s*(?:’s|'s)|\s+(?i:is|was))\s+(?:(?i:exactly|really)\s+)?{_RUN_EN}[\s?!.]*$"),
+    re.compile(rf"{_OPENING}(?i:кто)\s+(?:(?i:так(?:ой|ая))\s+)?{_RUN_CYRILLIC}[\s?!.]*$"),
+    re.compile(rf"^[\W_]*{_RUN_CYRILLIC}\s+(?i:кім)[\s?!.]*$"),
+)
 # "Who <verb> ...?" in the simple past or present ("Who won ...?", "Who leads ...?"): the reader asks who did
 # what a sentence can say someone did. "Who will win?", "Who did he appoint?", "Who has been ...?", "Who
 # didn't ...?" ask otherwise: their second word is no deed (NOT_DEEDS).
@@ -206,3 +215,10 @@ def new_dates(sentence: str, question: str) -> bool:
     asked = {w.lower() for w in TIME_WORDS.findall(question)}
     return any(w.lower() not in asked for w in TIME_WORDS.findall(sentence))
 
+
+def asked_about(question: str) -> str | None:
+    """The person a question asks about by name alone ("Gaziz Abishev" of "Who is Gaziz Abishev?"), else None."""
+    for pattern in ASKED_ABOUT:
+        if match := pattern.match(question.strip()):
+            return match.group("name")
+    return None
