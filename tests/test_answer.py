@@ -140,6 +140,16 @@ def test_a_refusal_shows_first_the_passage_of_the_sentence_it_judged(service):
     assert len({c.hit.chunk.chunk_id for c in result.citations}) == len(result.citations) == CLOSEST
 
 
+def test_a_question_that_shares_no_word_with_the_documents_is_refused(service):
+    # e5 finds some sentence close to anything, emoji and key-mashing included; the words decide.
+    for nonsense in ("🙂🙂🙂", "asdf qwer zxcv?", "a" * 900):
+        result = ask(service, nonsense)
+        assert not result.answered and result.text == REFUSAL["en"], nonsense
+        assert "no word of the question" in result.refusal_reason and len(result.citations) == CLOSEST
+    # one word the documents hold is enough to be judged as usual
+    assert ask(service, "Who won the snap presidential election?").answered
+
+
 def test_a_refusal_is_in_the_language_of_the_question(service):
     result = ask(service, "Как приготовить борщ?")
     assert not result.answered and result.text == REFUSAL["ru"]

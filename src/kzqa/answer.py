@@ -9,12 +9,13 @@ when that scores within NEIGHBOUR of it, and the best sentence of each other out
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
 whether something is so), or that gives the same figure or full name (``corroborating``).
 
-kzqa refuses (``answered`` false) when the highest dense(s) among the candidates is below
-``min_score`` (lowered by CROSSLINGUAL_OFFSET for a question in another language): nothing is
-about the question; or when the best sentence, quoted with its neighbour, cannot be the answer for
-what the question pins down (``grounding.shortfall``: a count, a date, a year, a name, a rarely
-used name), unless, for "Who <did> ...?", a candidate has someone new doing it (``grounding.doer``).
-It lists the passages holding the best candidates, for the reader to judge.
+kzqa refuses (``answered`` false) when no word of the question (or its English stand-in) occurs in
+the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
+CROSSLINGUAL_OFFSET for a question in another language): nothing is about the question; or when
+the best sentence, quoted with its neighbour, cannot be the answer for what the question pins down
+(``grounding.shortfall``: a count, a date, a year, a name, a rarely used name), unless, for "Who
+<did> ...?", a candidate has someone new doing it (``grounding.doer``). It lists the passages
+holding the best candidates, for the reader to judge.
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
         chosen, reason = [], "no passage matches the chosen outlets and dates"
+    elif not lexical.visible:  # "🙂🙂🙂", "asdf qwer": e5 finds some sentence close to anything
+        chosen, reason = [], "no word of the question, nor its translation, occurs in the documents"
     elif not ranked or support < bar:
         chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:
