@@ -50,7 +50,13 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
     assert outlet.returncode == 1 and "Traceback" not in outlet.stderr
     assert "No document is from 'Fox News'; the outlets are Caliber.Az," in outlet.stderr
     long = run_kzqa("ask", "a" * (settings.max_question_chars + 1), env=env)  # as the server would refuse it
-    assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
+    assert long.returncode == 1 and f"at most {settings.max_question_chars} characters" in long.stderr
+
+
+def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, live_server):
+    refused = run_kzqa("ask", "Who won?", "--outlet", "Fox News", "--server", live_server, env=kzqa_env(settings))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("kzqa: error: No document is from 'Fox News'; the outlets are Caliber.Az,")
 
 
 def test_kzqa_index_skips_an_up_to_date_index(settings, service):

@@ -143,3 +143,12 @@ def test_an_hnsw_index_finds_what_exact_search_finds_and_honours_filters(small_c
             hits = approx.search(query, 5, only)
             assert hits and {h.document.outlet for h in hits} == {outlet}
             assert [h.chunk for h in hits] == [h.chunk for h in exact.search(query, 5, only)]
+
+
+def test_the_person_a_who_is_question_names_is_the_word_a_follow_up_s_he_is_searched_as(service):
+    person = service.retriever.person
+    assert person("Gaziz Abishev") == "Abishev" and person("Abishev.") == "Abishev"
+    assert person("Гази Абишев") == "Abishev" and person("Әбішев") == "Abishev"  # the name the documents write
+    # a title, a pronoun or demonstrative, or a name no document uses in Cyrillic, is no one to search for
+    assert person("Prime Minister") is None and person("Президент") is None and person("Бұл") is None
+    assert person("Emmanuel Macron") == "Macron"  # in Latin letters as written: the search then says no one names him

@@ -9,8 +9,8 @@ when that scores within NEIGHBOUR of it, and the best sentence of each other out
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
 whether something is so), or that gives the same figure or full name (``corroborating``).
 
-kzqa refuses (``answered`` false) when no word of the question (or its English stand-in) occurs in
-the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
+kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
+in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
 CROSSLINGUAL_OFFSET for a question in another language): nothing is about the question; or when
 the best sentence, quoted with its neighbour, cannot be the answer for what the question pins down
 (``grounding.shortfall``: a count, a date, a year, a name, a rarely used name), unless, for "Who
@@ -152,7 +152,8 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
            filters: Filters | None = None, query: str | None = None) -> Answer:
     """The extractive answer; ``query`` overrides the search built from the conversation."""
-    asked_so_far = questions(messages, retriever.referent)  # resolved once, for the query and the hold-back
+    # resolved once, for the query and the hold-back
+    asked_so_far = questions(messages, retriever.referent, retriever.person)
     question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)
     if attribution(asked_so_far[-1].searched)[0] and not attribution(question)[0]:
         question = asked_so_far[-1].searched  # "What does he say ...?" after "Who is Gaziz Abishev?": Abishev's words
@@ -172,8 +173,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
         chosen, reason = [], "no passage matches the chosen outlets and dates"
-    elif not lexical.visible:  # "🙂🙂🙂", "asdf qwer": e5 finds some sentence close to anything
-        chosen, reason = [], "no word of the question, nor its translation, occurs in the documents"
+    elif language == "en" and not retriever.chunk_lexical.shares_a_word(query):
+        # "🙂🙂🙂", "What is asdf qwer?": e5 finds some sentence close to anything. (Russian and Kazakh words reach
+        # the corpus only through translations that may all be weak: there, the embedding alone decides.)
+        chosen, reason = [], "no word of the question occurs in the documents"
     elif not ranked or support < bar:
         chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:

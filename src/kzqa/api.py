@@ -7,13 +7,14 @@ Every error is a problem (errors.py); docs/http.md describes the protocol with e
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.sse import EventSourceResponse
 from fastapi.staticfiles import StaticFiles
@@ -23,12 +24,12 @@ from kzqa.admin import router as admin_router
 from kzqa.answer import Message
 from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, search_passages
 from kzqa.embed import load_embedder
-from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problems
+from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problem, problems
 from kzqa.generate import LLMClient
 from kzqa.index import open_index
 from kzqa.observe import Metrics, RequestLog
 from kzqa.openai_api import router as openai_router
-from kzqa.retrieve import Filters, Retriever
+from kzqa.retrieve import FilterError, Filters, Retriever
 from kzqa.schemas import (
     NOT_BLANK,
     ChatRequest,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                   responses=problems(400, 413, 500))
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_exception_handler(FilterError, bad_filters)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog, metrics=metrics)  # added last: outermost, so it sees every answer
     add_api_routes(app)
@@ -91,23 +93,34 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
 def _complete_openapi(app: FastAPI, settings: Settings) -> None:
     """Add what the models cannot say: the Problem schema, that validation errors (422) are problems
-    too, and the limits that come from settings."""
+    too, the limits that come from settings, and the outlets of the index being served (the filters
+    accept those alone; the schema is built anew on each request, so a reload shows its outlets)."""
     default_openapi = app.openapi
 
     def openapi() -> dict:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = default_openapi()
+        schema = copy.deepcopy(app.openapi_schema or default_openapi())  # FastAPI's, built once
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Problem"] = Problem.model_json_schema()
         for operation in (op for path in schema["paths"].values() for op in path.values()):
             if "422" in operation.get("responses", {}):
                 operation["responses"]["422"] = problems(422)[422]
         components["ChatRequest"]["properties"]["messages"]["maxItems"] = settings.max_messages
-        app.openapi_schema = schema
+        service = getattr(app.state, "service", None)
+        if service is not None:
+            outlets = sorted({doc.outlet for doc in service.retriever.index.documents.values()})
+            components["FiltersIn"]["properties"]["outlets"]["items"]["enum"] = outlets
+            for parameter in schema["paths"]["/api/search"]["get"]["parameters"]:
+                if parameter["name"] == "outlet":
+                    parameter["schema"]["items"]["enum"] = outlets
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def bad_filters(request: Request, exc: Exception) -> Response:
+    """Filters no passage could pass (``Filters.check``): a 422 that names the fix."""
+    assert isinstance(exc, FilterError)
+    return problem(request, 422, exc.code, str(exc))
 
 
 def _messages(body: ChatRequest, settings: Settings) -> list[Message]:

@@ -4,6 +4,9 @@ Sentences come from pysbd (rule-based, offline) run paragraph by paragraph, so a
 spans a blank line. Consecutive sentences are packed into a chunk until adding the next would pass
 ``chunk_chars``; the next chunk starts ``chunk_overlap`` sentences back, so a fact on a boundary
 is whole in at least one chunk. Offsets are half-open ``[start, end)`` into ``Document.text``.
+
+The paragraphs around a span (``paragraphs_leading_to``) are what a reader takes a sentence to be
+said by and about (grounding.py reads them).
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ Span = tuple[int, int]
 CHUNKER_VERSION = 3  # bump when the splitting rules change: the index manifest records it
 LONG_SENTENCE = 300  # characters; a longer pysbd sentence is usually a quotation of several
 QUOTE_MARKS = re.compile(r"[\"“”„«»]")
-OPENING_MARKS, CLOSING_MARKS = "“„«\"", "”»\""  # a straight quote opens after a space, closes before one
+OPENING_MARKS, CLOSING_MARKS = "“„«\"", "”»\""  # a straight quote opens after no letter, closes before none
 PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.S)
+QUOTES = "\"“«„‘'"  # what a paragraph of quoted words opens with
+QUOTED_RUN = 3  # paragraphs back from a quote to where the run of quoted paragraphs it belongs to begins
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def _with_marks(text: str, span: Span, within: Span) -> Span:
     'Its main slogan is “A fair Kazakhstan for everyone.”', not '... everyone.' with the mark lost."""
     start, end = span
     while start > within[0] and text[start - 1] in OPENING_MARKS and (start - 1 == within[0]
-                                                                       or text[start - 2].isspace()):
+                                                                       or not text[start - 2].isalnum()):
         start -= 1
     while end < within[1] and text[end] in CLOSING_MARKS and (end + 1 == within[1] or not text[end + 1].isalnum()):
         end += 1
@@ -90,8 +95,8 @@ def _with_marks(text: str, span: Span, within: Span) -> Span:
 
 
 def _without_scraps(text: str, spans: list[Span]) -> list[Span]:
-    """The spans, a piece with no letter or digit (a closing quote mark pysbd left on its own) joined to the
-    sentence before it."""
+    """The spans, a piece with no letter or digit (a quote mark pysbd left on its own) joined to the sentence
+    before it."""
     joined: list[Span] = []
     for start, end in spans:
         if joined and not re.search(r"\w", text[start:end]):
@@ -124,3 +129,30 @@ def chunk_document(doc: Document, chunk_chars: int = 600, overlap: int = 1) -> l
 
 def chunk_corpus(docs: Iterable[Document], chunk_chars: int = 600, overlap: int = 1) -> list[Chunk]:
     return [chunk for doc in docs for chunk in chunk_document(doc, chunk_chars, overlap)]
+
+
+def paragraph_around(text: str, start: int, end: int) -> str:
+    """The paragraph (between blank lines) that holds text[start:end]."""
+    first = text.rfind("\n\n", 0, start)
+    last = text.find("\n\n", end)
+    return text[first + 2 if first >= 0 else 0: last if last >= 0 else len(text)]
+
+
+def paragraphs_leading_to(text: str, start: int, end: int) -> list[str]:
+    """The paragraph that holds text[start:end], the one before it, and, while the earliest of these opens
+    with a quotation mark, the one before that, at most QUOTED_RUN back: a quote's speaker is named at the
+    end of the paragraph before ('..., Beisebayev said.') or where the run of quoted paragraphs begins
+    ('According to Kazbek Beisebayev, ...' / '"In addition, ..."' / '"This year alone, ..."'). (A speaker
+    named only after the quote, at the end of its run, is not looked for.)"""
+    found = [paragraph_around(text, start, end)]
+    boundary = text.rfind("\n\n", 0, start)  # the blank line before the latest paragraph found
+    while boundary > 0 and (len(found) == 1 or (len(found) <= QUOTED_RUN and _opens_quote(found[-1]))):
+        if (paragraph := paragraph_around(text, boundary - 1, boundary - 1)).strip():  # blank lines are no paragraph
+            found.append(paragraph)
+        boundary = text.rfind("\n\n", 0, boundary - 1)
+    return found
+
+
+def _opens_quote(paragraph: str) -> bool:
+    opening = paragraph.lstrip()[:1]
+    return bool(opening) and opening in QUOTES

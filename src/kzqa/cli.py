@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
@@ -16,7 +17,12 @@ from kzqa.ingest import CorpusError
 from kzqa.retrieve import FilterError, Filters
 from kzqa.settings import Settings
 
-EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, FilterError)
+
+class ServerError(Exception):
+    """A running `kzqa serve` could not be reached, refused the request, or did not answer with JSON."""
+
+
+EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, FilterError, ServerError)
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
@@ -36,24 +42,34 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     return reload_server(args.reload, settings.admin_key) if args.reload else 0
 
 
-def reload_server(server: str, admin_key: str | None) -> int:
-    """Ask a running `kzqa serve` to swap in the index just built (POST /admin/reload)."""
+def post_to_server(server: str, path: str, timeout: float, **request: Any) -> dict:
+    """The JSON object a running `kzqa serve` answers a POST with; ServerError, with the line to print, else."""
     import httpx
 
+    try:
+        reply = httpx.post(server.rstrip("/") + path, timeout=timeout, **request)
+        data = reply.json()
+    except httpx.HTTPError as exc:
+        raise ServerError(f"could not reach {server}: {exc}") from exc
+    except ValueError as exc:
+        raise ServerError(f"{server} did not answer with JSON: is it a kzqa server?") from exc
+    if not isinstance(data, dict):
+        raise ServerError(f"{server} did not answer with a JSON object: is it a kzqa server?")
+    if reply.status_code != 200:
+        raise ServerError(str(data.get("detail") or f"the server answered {reply.status_code}"))
+    return data
+
+
+def reload_server(server: str, admin_key: str | None) -> int:
+    """Ask a running `kzqa serve` to swap in the index just built (POST /admin/reload)."""
     if not admin_key:
         print("kzqa: error: --reload needs KZQA_ADMIN_KEY, the key the server was started with", file=sys.stderr)
         return 2
     try:
-        reply = httpx.post(server.rstrip("/") + "/admin/reload", timeout=120,
-                           headers={"Authorization": f"Bearer {admin_key}"})
-    except httpx.HTTPError as exc:
-        print(f"kzqa: error: could not reach {server}: {exc}", file=sys.stderr)
+        data = post_to_server(server, "/admin/reload", 120, headers={"Authorization": f"Bearer {admin_key}"})
+    except ServerError as exc:
+        print(f"kzqa: error: the server did not reload: {exc}", file=sys.stderr)
         return 1
-    if reply.status_code != 200:
-        detail = reply.json().get("detail") if "json" in reply.headers.get("content-type", "") else reply.text
-        print(f"kzqa: error: the server did not reload: {detail}", file=sys.stderr)
-        return 1
-    data = reply.json()
     print(f"{server} now serves {data['documents']} documents, {data['chunks']} chunks")
     return 0
 
@@ -76,21 +92,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.server:
-        import httpx
-
         filters = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
                    "published_to": args.published_to and str(args.published_to)}
-        try:
-            reply = httpx.post(args.server.rstrip("/") + "/api/chat", timeout=60,
-                               json={"messages": [{"role": "user", "content": args.question}], "filters": filters})
-        except httpx.HTTPError as exc:
-            print(f"kzqa: error: could not reach {args.server}: {exc}", file=sys.stderr)
-            return 1
-        if reply.status_code != 200:
-            detail = reply.json().get("detail") if "json" in reply.headers.get("content-type", "") else reply.text
-            print(f"kzqa: error: {detail}", file=sys.stderr)
-            return 1
-        data = reply.json()
+        data = post_to_server(args.server, "/api/chat", 60, json={
+            "messages": [{"role": "user", "content": args.question}], "filters": filters})
     else:
         from kzqa.answer import Message
         from kzqa.api import load_service
@@ -102,7 +107,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         if len(args.question) > settings.max_question_chars:  # as the server holds it
             print(f"kzqa: error: a question may hold at most {settings.max_question_chars} characters",
                   file=sys.stderr)
-            return 2
+            return 1
         filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
         data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
     if args.json:

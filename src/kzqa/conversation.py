@@ -28,6 +28,8 @@ DEPTH = 2  # earlier questions carried along at most
 
 # (a sentence an answer quoted, the questions it answered) -> whom it names that they do not, in full
 Referent = Callable[[str, str], "str | None"]
+# a name a question asks about ("Gaziz Abishev") -> the word "he" is searched as ("Abishev"), None for no one
+Person = Callable[[str], "str | None"]
 POSSESSIVE = frozenset({"his", "hers"})  # and "her" before a noun: "her share", not "meet her before ..."
 # Words that follow an object pronoun ("tell her about", "meet her again"), beside the stop words.
 AFTER_OBJECT = frozenset(STOPWORDS_EN) | {
@@ -68,7 +70,8 @@ def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> s
     return answers[-1] if answers else ""
 
 
-def questions(messages: Sequence[Message], referent: Referent | None = None) -> list[Question]:
+def questions(messages: Sequence[Message], referent: Referent | None = None,
+              person: Person | None = None) -> list[Question]:
     """The reader's questions, each with its personal pronouns resolved where the conversation says whom
     they stand for (see the module's docstring); ValueError when there is none."""
     found: list[Question] = []
@@ -90,8 +93,8 @@ def questions(messages: Sequence[Message], referent: Referent | None = None) -> 
             # (the answer before named a country), once a pronoun has stood for him.
             if _asks_for_someone(before, asked) and not (len(thread) > 1 and PERSONAL.search(before)):
                 named = _named(answered, " ".join(thread), referent, asks_for_name(before)) or named
-            elif about := asked_about(asking_part(before)[-1]):  # "Who is Gaziz Abishev?": "he" is Abishev
-                named = about.split()[-1]
+            elif person and (about := asked_about(asking_part(before)[-1])):  # "Who is Gaziz Abishev?"
+                named = person(about) or named  # "he" is Abishev
         thread.append(asked)
         searched = _resolved(asked, named) if named else asked
         found.append(Question(asked, searched, searched != asked))
@@ -131,9 +134,10 @@ def _resolved(question: str, name: str) -> str:
     return PERSONAL.sub(replaced, question)
 
 
-def standalone_query(messages: Sequence[Message], referent: Referent | None = None) -> tuple[str, str]:
+def standalone_query(messages: Sequence[Message], referent: Referent | None = None,
+                     person: Person | None = None) -> tuple[str, str]:
     """(the latest question, the query to search for: that question resolved, or with the ones it leans on)."""
-    asked = questions(messages, referent)
+    asked = questions(messages, referent, person)
     return asked[-1].asked, searched_as(asked)
 
 

@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kzqa.retrieve import FilterError
 from kzqa.store import NotFound
 
 log = logging.getLogger("kzqa")
@@ -27,10 +26,6 @@ PROBLEM = "application/problem+json"
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
          500: "internal_error", 503: "unavailable"}
-
-
-# What FastAPI says of a body it could not read as JSON at all (rather than JSON of the wrong shape).
-BODY_UNPARSED = "There was an error parsing the body"
 
 
 class ApiError(Exception):
@@ -78,10 +73,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem(request, exc.status, exc.code, exc.detail, exc.headers)
 
-    @app.exception_handler(FilterError)
-    async def bad_filters(request: Request, exc: FilterError) -> JSONResponse:
-        return problem(request, 422, exc.code, str(exc))
-
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(request, 404, "unknown_id", f"There is no conversation or message {exc.args[0]!r}.")
@@ -103,7 +94,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400 and exc.detail == BODY_UNPARSED:  # not UTF-8, or nested past the parser's depth
+        # FastAPI's 400 for a body it could not read as JSON at all: not UTF-8, or nested past the parser's depth
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError | RecursionError):
             status = 400 if request.url.path.startswith("/v1/") else 422
             return problem(request, status, "malformed_json", "The request body is not valid JSON in UTF-8.")
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase

@@ -118,7 +118,7 @@ class LLMClient:
 
 def standalone(messages: Sequence[Message], llm: LLMClient, retriever: Retriever) -> str:
     """The search query for the last question: the LLM condenses a follow-up, else the rules do."""
-    question, rule_query = standalone_query(messages, retriever.referent)
+    question, rule_query = standalone_query(messages, retriever.referent, retriever.person)
     if rule_query == question or len([m for m in messages if m.role == "user"]) < 2:
         return question
     try:

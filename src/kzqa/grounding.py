@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.candidates import Candidate
+from kzqa.chunk import paragraphs_leading_to
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import Name, NameIndex, new_name, paragraphs_leading_to, question_names
+from kzqa.names import Name, NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
     DAY_OF_MONTH,
@@ -157,7 +158,7 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
 def near_text(hit: Hit, start: int, end: int) -> str:
     """What a reader takes document text[start:end] to be said by and about: its paragraph and those
     leading to it (the one before, and back to where a run of quoted paragraphs begins:
-    ``names.paragraphs_leading_to``), and the document's title, outlet and author. Not the rest of the
+    ``chunk.paragraphs_leading_to``), and the document's title, outlet and author. Not the rest of the
     passage: a name two paragraphs away is about something else (a photo caption's "Almaty" says nothing
     of where "81.3% of the votes" two paragraphs below were won)."""
     doc = hit.document

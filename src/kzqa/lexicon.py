@@ -134,6 +134,12 @@ class Lexical:
         return bm25s.tokenize([query], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
                               return_ids=False)[0]
 
+    def shares_a_word(self, text: str) -> bool:
+        """Whether a word of the text that speaks of a topic (not one of FUNCTION_WORDS: "what", "who") is one
+        of the texts' words."""
+        topical = [word for word in words_of(text) if word not in FUNCTION_WORDS]
+        return bool(topical and set(self.words(" ".join(topical))) & self._vocab)
+
     def query(self, text: str, translations: Sequence[Translation] = ()) -> LexicalQuery:
         """The BM25 query of a question. A word in another script that the texts do not hold counts
         through its translation (if it got one), and a short one ("в", "на") not at all."""

@@ -29,11 +29,12 @@ LONGEST = 4  # words; longer runs are counted by their pieces
 # scripts are reached through their translation (lexicon.py), not here.
 UPPER = "".join(sorted({ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper()}))
 _CAP = f"[{re.escape(UPPER)}]"
+# What goes on a name that heads an institution's ("European Bank for Reconstruction and Development", "Caspian
+# Institute for Strategic Studies"): no one whom "he" or "she" stands for. ("of" also follows people: "Charles
+# Michel of the European Council".)
+OF_A_LONGER_NAME = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?{_CAP}")
+IN_A_PLACE = re.compile(rf"\bin[ \t]+(?:the[ \t]+)?({_CAP}[^\W\d_]+)")  # "in Romania", "in the Caspian"
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
-# What goes on a name that heads a longer one, an institution's ("European Bank for Reconstruction and
-# Development", "Organization of Turkic States"): no one whom "he" or "she" stands for. (Not what ends one: the
-# "Vice-President of the European Commission Josep Borrell" is a person.)
-OF_A_LONGER_NAME = re.compile(rf"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_CAP}")
 RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
@@ -52,8 +53,6 @@ JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Tu
 NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
 # Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
 SUBJECT_REACH = 2
-QUOTES = "\"“«„‘'"  # what a paragraph of quoted words opens with
-QUOTED_RUN = 3  # paragraphs back from a quote to where the run of quoted paragraphs it belongs to begins
 # What describes a name between a comma right after it and the next comma or the sentence's end (", head of
 # European diplomacy,"); a clause that goes on after a comma (", as well as ...", ", who ...") does not.
 APPOSITION = re.compile(r"\s*,(?!\s*(?:and|or|but|as|who|whom|whose|which|that|when|where|while|if|because|so|"
@@ -166,12 +165,14 @@ class NameIndex:
         self._initials: set[str] = set()
         self._inside: set[str] = set()  # words written capitalised after a lower-case word: inside a sentence
         self._lower: set[str] = set()  # words the documents also write in lower case: common words ("president")
+        self._places: set[str] = set()  # names the documents write after "in": places ("in Romania")
         self.n_documents = 0
         for doc in documents:
             self.n_documents += 1
             text = f"{doc.title}\n{doc.text}"
             self._initials |= initials(text)
             self._lower |= {word for word in re.findall(r"[^\W\d_]+", text) if word[0].islower()}
+            self._places |= set(IN_A_PLACE.findall(text))
             for offset, words in _runs(text):
                 # a word alone after a lower-case one ("by Tokayev"), not the head of a longer name ("the New ...")
                 if len(words) == 1 and re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
@@ -189,18 +190,20 @@ class NameIndex:
     def as_written(self, name: Name) -> Name:
         """The name as the documents write it: a people's name in a plural they never write is its
         singular ("Kazakhs" -> "Kazakh", "Kazakhstanis" -> "Kazakhstani"), a place's adjective they never
-        write is the place ("Romanian" -> "Romania", ``ADJECTIVE_ENDINGS``). One word only: in a longer
+        write is the place they write "in" ("Romanian", "Romanians" -> "Romania", ``ADJECTIVE_ENDINGS``; not
+        "Christian" -> "Christ"). One word only: in a longer
         name a plural is a surname ("Stormy Daniels" is not "Daniel")."""
         word = name.words[0]
         if len(name.words) > 1 or word in self._documents:
             return name
         if word.endswith("s") and word[:-1] in self._documents:
             return Name((word[:-1],))
-        for ending, places in ADJECTIVE_ENDINGS:
-            stem = word[: -len(ending)]
-            if word.endswith(ending) and len(stem) >= 3:
-                for place in (stem + tail for tail in places):
-                    if place in self._documents:
+        singular = word[:-1] if word.endswith("s") else word  # "Romanians"
+        for ending, tails in ADJECTIVE_ENDINGS:
+            stem = singular[: -len(ending)]
+            if singular.endswith(ending) and len(stem) >= 3:
+                for place in (stem + tail for tail in tails):
+                    if place in self._places:  # a place the documents write "in": not "Christ" of "Christian"
                         return Name((place,))
         return name
 
@@ -222,6 +225,12 @@ class NameIndex:
         if len(name.words) > 1:  # "European Union" by "EU"
             return _written(text, ("".join(w[0] for w in name.words if w.lower() not in JOINERS),))
         return name.words[0].replace(".", "").upper() in initials(text)
+
+    def proper_words(self, name: str) -> list[str]:
+        """The words of a capitalised name that name someone: not titles the documents also write in lower case
+        ("Prime Minister"), nor question words; pieces without their dots ("Abishev." -> "Abishev")."""
+        return [w for w in PIECE.findall(name) if w[:1].isupper() and w.lower() not in NOT_NAMES
+                and not self._common(w)]
 
     def written_inside(self, word: str) -> bool:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
@@ -300,30 +309,3 @@ class NameIndex:
         if str(written) in self._documents or any(self._documents.get(w) for w in written.words):
             return False
         return not (len(name.words) == 1 and name.words[0].replace(".", "").upper() in self._initials)
-
-
-def paragraph_around(text: str, start: int, end: int) -> str:
-    """The paragraph (between blank lines) that holds text[start:end]."""
-    first = text.rfind("\n\n", 0, start)
-    last = text.find("\n\n", end)
-    return text[first + 2 if first >= 0 else 0: last if last >= 0 else len(text)]
-
-
-def paragraphs_leading_to(text: str, start: int, end: int) -> list[str]:
-    """The paragraph that holds text[start:end], the one before it, and, while the earliest of these opens
-    with a quotation mark, the one before that, at most QUOTED_RUN back: a quote's speaker is named at the
-    end of the paragraph before ('..., Beisebayev said.') or where the run of quoted paragraphs begins
-    ('According to Kazbek Beisebayev, ...' / '"In addition, ..."' / '"This year alone, ..."'). (A speaker
-    named only after the quote, at the end of its run, is not looked for.)"""
-    found = [paragraph_around(text, start, end)]
-    boundary = text.rfind("\n\n", 0, start)  # the blank line before the latest paragraph found
-    while boundary > 0 and (len(found) == 1 or (len(found) <= QUOTED_RUN and _opens_quote(found[-1]))):
-        if (paragraph := paragraph_around(text, boundary - 1, boundary - 1)).strip():  # blank lines are no paragraph
-            found.append(paragraph)
-        boundary = text.rfind("\n\n", 0, boundary - 1)
-    return found
-
-
-def _opens_quote(paragraph: str) -> bool:
-    opening = paragraph.lstrip()[:1]
-    return bool(opening) and opening in QUOTES

@@ -134,6 +134,8 @@ ATTRIBUTIONS = (
     re.compile(rf"\b(?i:in)\s+{_NAME}(?:’s|'s)\s+(?i:view|opinion|words|assessment|analysis|estimation)\s*,?\s*"),
     re.compile(rf"\b(?i:does|did|do)\s+{_NAME}\s+(?i:say|think|believe|expect|argue|claim|predict|suggest|consider)\b\s*"),
     re.compile(rf"\b(?i:по (?:словам|мнению|оценке|версии))\s+{_NAME}\s*,?\s*"),
+    re.compile(rf"\b(?i:что)\s+{_NAME}\s+(?i:говорит|говорил|сказал|сказала|думает|считает|пишет|утверждает|"
+               rf"ожидает|прогнозирует)\b\s*"),
 )
 
 
@@ -142,7 +144,7 @@ def attribution(question: str) -> tuple[str | None, str]:
     for pattern in ATTRIBUTIONS:
         if match := pattern.search(question):
             rest = question[:match.start()] + " " + question[match.end():]
-            return re.sub(r"(?:’s|'s)$", "", match.group("name")), " ".join(rest.split())
+            return re.sub(r"(?:’s|'s)$", "", match.group("name").rstrip(".")), " ".join(rest.split())
     return None, question
 
 

@@ -38,8 +38,8 @@ from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
-from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon
-from kzqa.names import NameIndex
+from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
+from kzqa.names import Name, NameIndex
 from kzqa.phrases import leans_back
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -96,15 +96,13 @@ class Filters:
         return (self.published_from or day) <= day <= (self.published_to or day)
 
     def check(self, outlets: Iterable[str]) -> None:
-        """FilterError for an outlet that is none of ``outlets`` (the corpus's), or dates the wrong way round:
-        the reader would otherwise only be told that nothing matches."""
+        """FilterError for an outlet that is none of ``outlets`` (the corpus's): the reader would otherwise
+        only be told that nothing matches. (Dates the wrong way round are an empty period, which the
+        answer says matches nothing; a schema cannot say that the one must precede the other.)"""
         known = {outlet.casefold(): outlet for outlet in outlets}
         if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
             raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "
                               f"the outlets are {', '.join(sorted(known.values()))}.")
-        if self.published_from and self.published_to and self.published_from > self.published_to:
-            raise FilterError("empty_date_range", f"published_from ({self.published_from}) is after "
-                              f"published_to ({self.published_to}).")
 
 
 class Retriever:
@@ -159,7 +157,7 @@ class Retriever:
         return frozenset(named), " ".join(question.split())
 
     def check(self, filters: Filters | None) -> None:
-        """FilterError when the filters name an outlet the corpus does not hold, or dates the wrong way round."""
+        """FilterError when the filters name an outlet the corpus does not hold."""
         if filters is not None:
             filters.check(self._outlet_patterns)
 
@@ -186,6 +184,19 @@ class Retriever:
         their words read as searched: a Russian question's "Масимова" is "masimov"."""
         stems = self.lexical_query(asked).searched
         return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems)
+
+    def person(self, name: str) -> str | None:
+        """The word a "he" that follows "Who is <name>?" is searched as: the last word of the name that names
+        someone ("Gaziz Abishev" -> "Abishev"); in Cyrillic, the name of the documents it stands for ("Абишев"
+        -> "Abishev"), not a title or a pronoun ("Президент", "Бұл")."""
+        words = self.names.proper_words(name)
+        if not words or not is_foreign(words[-1]):
+            return words[-1] if words else None
+        for translation in self.lexicon.translate(words[-1]):
+            written = translation.english.capitalize()
+            if translation.weight > 0 and self.names.share(Name((written,))) and self.names.proper_words(written):
+                return written  # a name the documents use, and never in lower case
+        return None
 
     def embed_query(self, query: str) -> np.ndarray:
         """(dim,) float32 unit vector."""
