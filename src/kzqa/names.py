@@ -227,10 +227,14 @@ class NameIndex:
         return name.words[0].replace(".", "").upper() in initials(text)
 
     def proper_words(self, name: str) -> list[str]:
-        """The words of a capitalised name that name someone: not titles the documents also write in lower case
-        ("Prime Minister"), nor question words; pieces without their dots ("Abishev." -> "Abishev")."""
-        return [w for w in PIECE.findall(name) if w[:1].isupper() and w.lower() not in NOT_NAMES
-                and not self._common(w)]
+        """The words of a capitalised name that name someone (``_proper``); pieces without their dots
+        ("Abishev." -> "Abishev")."""
+        return self._proper([w for w in PIECE.findall(name) if w[:1].isupper()])
+
+    def _proper(self, words: Iterable[str]) -> list[str]:
+        """Those of the capitalised words that name someone: not titles the documents also write in lower case
+        ("Prime Minister"), nor question words, months or weekdays."""
+        return [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
 
     def written_inside(self, word: str) -> bool:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
@@ -253,7 +257,7 @@ class NameIndex:
         found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
         #                                                         not a full name, not the subject, it)
         for i, (offset, words) in enumerate(runs):
-            proper = [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
+            proper = self._proper(words)
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
             if not proper or held & spelled or any(map(asked_word, words)):
                 continue

@@ -54,8 +54,15 @@ WHO_ASKS_FOR_NAME = re.compile(
     r"(?i:\bкім\s+[^\W\d_]+)")
 # "Who is Gaziz Abishev?", "Who's Rosenblum?", "Кто такой Абишев?", "Әбішев кім?": a question about one person,
 # named (whom a "he" or "she" that follows it stands for), the whole question.
-_RUN_EN = r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
-_RUN_CYRILLIC = r"(?P<name>[А-ЯЁӘҒҚҢӨҰҮҺІ][\w’'.-]*(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][\w’'.-]*){0,3})"
+
+
+def _name_run(capitals: str) -> str:
+    """A pattern for a name of one to four words, each opening with one of ``capitals`` (a character class's
+    inside), as the group "name"."""
+    return rf"(?P<name>[{capitals}][\w’'.-]*(?:\s+[{capitals}][\w’'.-]*){{0,3}})"
+
+
+_RUN_EN, _RUN_CYRILLIC = _name_run("A-Z"), _name_run("А-ЯЁӘҒҚҢӨҰҮҺІ")
 ASKED_ABOUT = (
     re.compile(rf"{_OPENING}(?i:who)(?:\s*(?:’s|'s)|\s+(?i:is|was))\s+(?:(?i:exactly|really)\s+)?{_RUN_EN}[\s?!.]*$"),
     re.compile(rf"{_OPENING}(?i:кто)\s+(?:(?i:так(?:ой|ая))\s+)?{_RUN_CYRILLIC}[\s?!.]*$"),
@@ -128,7 +135,7 @@ YES_NO_QUESTION = re.compile(
 # "According to Abishev, ...", "In Beisebayev's view, ...", "What does Solozobov say ...", "по словам
 # Абишева": the question asks what one person says. The name tells whose words to quote, not what
 # they are about, so the sentences are scored without it.
-_NAME = r"(?P<name>[A-ZА-ЯЁ][\w’'.-]*(?:\s+[A-ZА-ЯЁ][\w’'.-]*){0,3})"
+_NAME = _name_run("A-ZА-ЯЁ")
 ATTRIBUTIONS = (
     re.compile(rf"\b(?i:according to)\s+(?:[a-z]+\s+){{0,3}}{_NAME}\s*,?\s*"),
     re.compile(rf"\b(?i:in)\s+{_NAME}(?:’s|'s)\s+(?i:view|opinion|words|assessment|analysis|estimation)\s*,?\s*"),
