@@ -193,6 +193,8 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_name("Who leads the Auyl party?") and asks_for_name("Кто возглавлял штаб Токаева?")
     assert asks_for_name("Штабты кім басқарды?")  # Kazakh: "who led the headquarters?"
     assert asks_for_name("Кому Токаев обещал реформы?")  # "to whom": the name after it is the subject
+    # Kazakh "кім" in its cases: "whose successor", "whom did he compare him with"
+    assert asks_for_name("Тоқаев кімнің мұрагері?") and asks_for_name("Назарбаев Масимовты кіммен салыстырды?")
     for described in ("Who is Yury Solozobov?", "Who's he?", "Кто такой Абишев?", "Кто Абишев?", "Әбішев кім?"):
         assert not asks_for_name(described), described  # a description answers these
     assert asks_for_year("Until what year is he in office?") and asks_for_year("В каком году он ушёл?")
