@@ -317,6 +317,11 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
     # the head of an institution's name is no one "she" stands for: the person after it is
     result = ask(service, "Who heads the Reform Council?", "Where did she work before?")
     assert result.query == "Where did Chakraborty work before?"
+    # "he" is no country: after "the President of the Republic of Kazakhstan meets ...", he is the President
+    result = ask(service, "Who met US Ambassador Daniel Rosenblum on November 14?",
+                 "What did he say Kazakhstan was interested in?")
+    assert result.query == "What did President say Kazakhstan was interested in?"
+    assert "expanding the strategic partnership with the United States" in result.text
 
 
 def test_a_question_asks_about_a_person_when_it_is_only_who_and_the_name():

@@ -174,3 +174,13 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
     assert referent("The NSC chairman was arrested.", "Who chaired the National Security Committee?") is None
     assert referent("The European Union sent an envoy.", "Who did the EU send?") is None
     assert referent("Firstly, the deadlines were shifted.", "Who shifted them?") is None
+    # Whom "he" stands for is no place the documents write "in"; a title is, when no one else is named.
+    met = "So, on November 14, the President of the Republic of Kazakhstan unexpectedly meets with Daniel Rosenblum."
+    assert referent(met, "Who met Daniel Rosenblum?") == "Kazakhstan"  # any name (a doer may be a country)
+
+    def whom_he_is(sentence: str, asked: str) -> str | None:
+        return index.referent(sentence, asked, lambda word: word.lower() in asked_words, someone=True)
+
+    assert whom_he_is(met, "Who met Daniel Rosenblum?") == "President"
+    assert whom_he_is("Tokayev met the President of Russia in Astana.", "Who met?") == "Tokayev"
+    assert whom_he_is("The protests spread to Almaty.", "Where did they spread?") is None

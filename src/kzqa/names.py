@@ -241,7 +241,7 @@ class NameIndex:
         return word in self._inside
 
     def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
-                 subject_of: Callable[[str], bool] | None = None) -> str | None:
+                 subject_of: Callable[[str], bool] | None = None, someone: bool = False) -> str | None:
         """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name followed by
         a word of its own and "he" or "she" ("Nazarbayev said he ...": a person) comes first, the head of an
         institution's name last ("European Bank for ..."); in between a full name ("Suma Chakraborty", but also
@@ -251,15 +251,21 @@ class NameIndex:
         questions hold (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC",
         "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
         Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
-        "Who won ...?"), unless negated ("never won")."""
+        "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place the documents
+        write "in" counts, and a title does when no one else is named ("the President of the Republic of Kazakhstan
+        meets ..." -> "President")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
+        titles: list[str] = []
         found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
         #                                                         not a full name, not the subject, it)
         for i, (offset, words) in enumerate(runs):
             proper = self._proper(words)
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
-            if not proper or held & spelled or any(map(asked_word, words)):
+            if held & spelled or any(map(asked_word, words)) or (someone and proper and self._places >= set(proper)):
+                continue  # (with ``someone``, "he" is no place)
+            if not proper:  # a title ("President"): whom "he" stands for when the sentence names no one else
+                titles += [words[-1]] if someone and words[0].lower() not in NOT_NAMES else []
                 continue
             end = _run_end(sentence, offset, words)
             # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
@@ -274,7 +280,8 @@ class NameIndex:
             institution = bool(OF_A_LONGER_NAME.match(sentence, end))  # "European Bank for Reconstruction ..."
             if subject or not subject_of:
                 found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
-        return min(found, key=lambda f: f[:4])[4] if found else None  # min keeps the first of equals
+        # min keeps the first of equals
+        return min(found, key=lambda f: f[:4])[4] if found else next(iter(titles), None)
 
     def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:

@@ -181,9 +181,10 @@ class Retriever:
 
     def referent(self, sentence: str, asked: str) -> str | None:
         """Whom a quoted sentence names that the questions it answered do not (``conversation.questions``),
-        their words read as searched: a Russian question's "Масимова" is "masimov"."""
+        their words read as searched: a Russian question's "Масимова" is "masimov"; not a place."""
         stems = self.lexical_query(asked).searched
-        return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems)
+        return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems,
+                                   someone=True)
 
     def person(self, name: str) -> str | None:
         """The word a "he" that follows "Who is <name>?" is searched as: the last word of the name that names
