@@ -256,16 +256,17 @@ class NameIndex:
         meets ..." -> "President")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(_name_runs(sentence, self))
-        titles: list[str] = []
+        title = None  # the first title ("President") whom "he" may stand for, with ``someone``
         found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
         #                                                         not a full name, not the subject, it)
         for i, (offset, words) in enumerate(runs):
             proper = self._proper(words)
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
             if held & spelled or any(map(asked_word, words)) or (someone and proper and self._places >= set(proper)):
-                continue  # (with ``someone``, "he" is no place)
-            if not proper:  # a title ("President"): whom "he" stands for when the sentence names no one else
-                titles += [words[-1]] if someone and words[0].lower() not in NOT_NAMES else []
+                continue
+            if not proper:
+                if someone and title is None and words[0].lower() not in NOT_NAMES:
+                    title = words[-1]
                 continue
             end = _run_end(sentence, offset, words)
             # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
@@ -280,8 +281,7 @@ class NameIndex:
             institution = bool(OF_A_LONGER_NAME.match(sentence, end))  # "European Bank for Reconstruction ..."
             if subject or not subject_of:
                 found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
-        # min keeps the first of equals
-        return min(found, key=lambda f: f[:4])[4] if found else next(iter(titles), None)
+        return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
 
     def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:

@@ -51,7 +51,7 @@ AUXILIARIES = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "
 WHO_ASKS_FOR_NAME = re.compile(
     rf"{_OPENING}(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
-    r"(?i:\bкім\s+[^\W\d_]+|\b(?:кімнің|кімге|кімді|кіммен|кімнен|кімде)\b)")  # Kazakh "кім" in its cases
+    r"(?i:\bкім\s+[^\W\d_]+|\bкім(?:нің|ге|ді|мен|нен|де)\b)")  # Kazakh "кім" in its cases: "кімнің" whose
 # "Who is Gaziz Abishev?", "Who's Rosenblum?", "Кто такой Абишев?", "Әбішев кім?": a question about one person,
 # named (whom a "he" or "she" that follows it stands for), the whole question.
 

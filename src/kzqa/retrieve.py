@@ -181,7 +181,8 @@ class Retriever:
 
     def referent(self, sentence: str, asked: str) -> str | None:
         """Whom a quoted sentence names that the questions it answered do not (``conversation.questions``),
-        their words read as searched: a Russian question's "Масимова" is "masimov"; not a place."""
+        their words read as searched: a Russian question's "Масимова" is "masimov"; someone, not a place (a title
+        when no one else is named: ``NameIndex.referent``)."""
         stems = self.lexical_query(asked).searched
         return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems,
                                    someone=True)
