@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from kzqa.answer import CLOSEST, Message, answer
-from kzqa.candidates import LEXICAL_WEIGHT, candidates, lexical_share, with_nearest_sentences
+from kzqa.candidates import (
+    LEXICAL_WEIGHT,
+    candidates,
+    lexical_share,
+    tells_of_earlier_years,
+    with_nearest_sentences,
+)
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
 from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, which_nouns
@@ -227,6 +233,19 @@ def test_a_stray_quote_mark_or_photo_credit_is_never_a_candidate(service):
     assert any("© Reuters" in t for t in texts) and not any(q.startswith("©") or len(q) < 5 for q in quoted)
     assert is_fragment("© Pool photo/Reuters") and is_fragment('"') and is_fragment(".")
     assert not is_fragment("He is accused of treason.")
+
+
+def test_a_sentence_of_earlier_years_does_not_answer_for_the_year_asked_about(service):
+    # Nikkei Asia's photo caption "Tokayev during a visit to China in September 2019" is the sentence e5 finds
+    # nearest "Which presidents visited Kazakhstan in 2022?"; the visits of 2022 are what is asked for.
+    result = ask(service, "Which presidents visited Kazakhstan in 2022?")
+    assert result.answered and "2019" not in result.text
+    assert "Xi Jinping" in result.text and "Charles Michel" in result.text
+    assert ask(service, "Where did Tokayev travel in 2019?").answered  # asked about 2019, the caption answers
+    assert tells_of_earlier_years("He visited China in September 2019.", 2022)
+    assert not tells_of_earlier_years("He has been president since 2019.", 2022)
+    assert not tells_of_earlier_years("Nazarbayev ruled from 1991 until 2019; in 2022 he lost his posts.", 2022)
+    assert not tells_of_earlier_years("He visited China in September 2019.", None)
 
 
 def test_a_sentence_that_leans_back_is_quoted_with_what_it_leans_on(service):

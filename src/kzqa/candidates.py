@@ -15,7 +15,9 @@ numbers asked about. The candidates are the sentences of the retrieved passages 
 passages holding the NEAREST_SENTENCES best sentences of the whole corpus by dense(s) +
 LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrelated ones can rank
 below top_k), and when asked what the sources say, of each outlet's best sentence; a question
-in the text, or a scrap too short to state anything, is never one.
+in the text, or a scrap too short to state anything, is never one, nor, when q gives a year, a sentence
+whose every year comes before it ("during a visit to China in September 2019" tells nothing of what
+happened "in 2022"; "since 2019" reaches to now).
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
 its paragraph, when cos(q, w) > cos(q, s): the match is in what "This" stands for. Asked who, it is
 quoted with it when it says "he" or "she" ("He compared him to Judas."), however the question's words
@@ -28,6 +30,7 @@ from instead.)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,6 +38,7 @@ import numpy as np
 from kzqa.lexicon import LexicalQuery
 from kzqa.phrases import is_fragment, is_question, leans_on_someone
 from kzqa.question_types import (
+    YEAR,
     asks_for_date,
     asks_for_name,
     asks_for_number,
@@ -50,6 +54,7 @@ TYPE_BONUS = 0.04
 NEAREST_SENTENCES = 5  # the passages of this many of the corpus's best sentences are weighed too
 ANSWERED = 0.02  # a follow-up is answered again by the sentence that answered the question it follows
 # only when no other sentence comes within this of it (as with answer.NEIGHBOUR): it asks for something new
+SINCE = re.compile(r"\b(?:since|from)\s+(?:[A-Z][a-z]+\s+)?$")  # before a year: "since January 2022", "from 2019"
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,12 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     # who, no name of the sentence before is the answer, unless the sentence says "he" (below).
     carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows]) & (not wants_someone)
     wants_number = asks_for_number(question) and not wants_year  # "one of the centres" is no year
+    given_year = min(map(int, YEAR.findall(question)), default=None)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
         text = hit.document.text[start:end]
-        if is_question(text) or is_fragment(text):
-            continue  # a question in the text never answers one, though it is worded most like it
+        if is_question(text) or is_fragment(text) or tells_of_earlier_years(text, given_year):
+            continue  # a question in the text never answers one, though it is worded most like it (see above)
         typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question))
                  or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
@@ -134,6 +140,14 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
             context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
+
+
+def tells_of_earlier_years(sentence: str, year: int | None) -> bool:
+    """Whether the sentence names years, all before ``year`` (the earliest the question gives), none "since"."""
+    if year is None:
+        return False
+    years = [(int(m.group()), bool(SINCE.search(sentence, 0, m.start()))) for m in YEAR.finditer(sentence)]
+    return bool(years) and all(named < year and not since for named, since in years)
 
 
 def _with_sentence_before(retriever: Retriever, hit: Hit, start: int, row: int,
