@@ -38,6 +38,7 @@ import numpy as np
 from kzqa.lexicon import LexicalQuery
 from kzqa.phrases import is_fragment, is_question, leans_on_someone
 from kzqa.question_types import (
+    MONTH_NAMES,
     YEAR,
     asks_for_date,
     asks_for_name,
@@ -54,7 +55,7 @@ TYPE_BONUS = 0.04
 NEAREST_SENTENCES = 5  # the passages of this many of the corpus's best sentences are weighed too
 ANSWERED = 0.02  # a follow-up is answered again by the sentence that answered the question it follows
 # only when no other sentence comes within this of it (as with answer.NEIGHBOUR): it asks for something new
-SINCE = re.compile(r"\b(?:since|from)\s+(?:[A-Z][a-z]+\s+)?$")  # before a year: "since January 2022", "from 2019"
+SINCE = re.compile(rf"\b(?:since|from)\s+(?:(?i:{MONTH_NAMES})\s+)?$")  # before a year: "since January 2022"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     for i, ((_, start, end), hit) in enumerate(spans.items()):
         text = hit.document.text[start:end]
         if is_question(text) or is_fragment(text) or tells_of_earlier_years(text, given_year):
-            continue  # a question in the text never answers one, though it is worded most like it (see above)
+            continue  # never a candidate (the module's docstring): a question in the text is worded most like one
         typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question))
                  or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)

@@ -40,7 +40,7 @@ from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import Name, NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
-    DAY_OF_MONTH,
+    DATE,
     NUMBER,
     YEAR,
     asked_deed,
@@ -76,7 +76,6 @@ LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "tot
 LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
-DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)
 DECIMAL = re.compile(r"(?P<number>\d+\.(?P<fraction>\d+))(?P<unit>%?)")  # "81.3%": figures with decimals round
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 

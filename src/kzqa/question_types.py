@@ -115,7 +115,7 @@ TIME_WORDS = re.compile(
     r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
     r"after|recently)(?!\w)", re.IGNORECASE)
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
-DATED_DAY = re.compile(DAY_OF_MONTH, re.IGNORECASE)
+DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)  # a day with its month
 # Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
 ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
@@ -180,7 +180,7 @@ def new_years(sentence: str, question: str) -> bool:
 def new_numbers(sentence: str, question: str) -> bool:
     """Whether the sentence holds a number the question does not (a candidate answer), other than a date's day:
     "after the events of January 5" gives no age, share or count (a year may answer "how long": "until 2029")."""
-    undated = DATED_DAY.sub(" ", sentence)
+    undated = DATE.sub(" ", sentence)
     return bool({n.lower() for n in NUMBER.findall(undated)} - {n.lower() for n in NUMBER.findall(question)})
 
 
