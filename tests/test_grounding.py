@@ -225,6 +225,17 @@ def test_the_day_of_a_date_is_no_figure_for_a_question_asking_how_many(service):
     assert new_numbers("He is set to remain in office until 2029.", "How long will he stay?")  # a year may answer
 
 
+def test_a_count_noun_right_after_what_asks_for_a_figure(service):
+    # No document gives the turnout: "Tomorrow, November 20, the presidential elections will be held" shares the
+    # date and was quoted as the answer when only "What was the turnout?" read as asking for a figure.
+    result = ask(service, "What turnout was recorded on November 20?")
+    assert not result.answered and result.citations  # refused, with the closest passages
+    assert asks_for_count("What vote share did Tokayev get?") and asks_for_count("What number of companies moved?")
+    # nouns that need not be figures ask for none unless asked what they are ("What was the price?")
+    assert not asks_for_count("What price did Tokayev pay for Russia's help?")
+    assert not asks_for_count("What rate of approval has Tokayev enjoyed?")
+
+
 def test_counting_looks_at_the_words_next_to_each_number():
     stem = Stemmer.Stemmer("english").stemWord
     asked = Asked("How many parties are registered?", frozenset({"parti", "regist"}), stem)

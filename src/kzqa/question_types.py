@@ -26,11 +26,14 @@ ASKS_FOR_NUMBER = re.compile(
 QUANTITY_NOUNS = (r"number|amount|count|total|population|turnout|price|cost|budget|salary|income|wage|revenue|"
                   r"value|rate|percentage|share|proportion|size|area|length|distance|height|depth|width|"
                   r"duration|speed|temperature|weight")
+# Of those, the ones that ask for a count or a share whatever follows them: "What turnout was recorded?",
+# "What vote share ...?", where "What price did he pay?" or "What rate of approval ...?" may ask for no figure.
+COUNT_NOUNS = r"number|amount|count|total|population|turnout|percentage|proportion"
 QUANTITY_NOUNS_RU = (r"числ|количеств|сумм|итог|населени|явк|цен|стоимост|бюджет|зарплат|доход|выручк|величин|"
                      r"ставк|процент|дол[яию]|размер|площад|длин|протяж[её]нност|расстояни|высот|глубин|ширин|"
                      r"продолжительност|длительност|скорост|температур|вес")  # the same, as Russian stems
 ASKS_FOR_COUNT = re.compile(
-    rf"\b(how (many|much)|what (share|percentage|percent|proportion|number)|сколько|какой процент|какая доля|"
+    rf"\b(how (many|much)|what (\w+ )?({COUNT_NOUNS}|share|percent)s?|сколько|какой процент|какая доля|"
     rf"қанша|неше|what (is|was|are|were) (the )?(\w+ ){{0,2}}({QUANTITY_NOUNS})s?|"
     rf"(каков[аоы]?|как(ой|ая|ое|ие|ую|им)) ((был|была|было|были) )?(\w+ )?({QUANTITY_NOUNS_RU})\w*)\b", re.IGNORECASE)
 # Those that ask for a name ("What are the names of ...?", "Как зовут ...?").
