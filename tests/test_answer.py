@@ -244,6 +244,7 @@ def test_a_sentence_of_earlier_years_does_not_answer_for_the_year_asked_about(se
     assert ask(service, "Where did Tokayev travel in 2019?").answered  # asked about 2019, the caption answers
     assert tells_of_earlier_years("He visited China in September 2019.", 2022)
     assert not tells_of_earlier_years("He has been president since 2019.", 2022)
+    assert not tells_of_earlier_years("Since 2019 he has been president.", 2022)  # opening the sentence
     assert not tells_of_earlier_years("Nazarbayev ruled from 1991 until 2019; in 2022 he lost his posts.", 2022)
     assert not tells_of_earlier_years("He visited China in September 2019.", None)
 

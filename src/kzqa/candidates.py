@@ -55,7 +55,7 @@ TYPE_BONUS = 0.04
 NEAREST_SENTENCES = 5  # the passages of this many of the corpus's best sentences are weighed too
 ANSWERED = 0.02  # a follow-up is answered again by the sentence that answered the question it follows
 # only when no other sentence comes within this of it (as with answer.NEIGHBOUR): it asks for something new
-SINCE = re.compile(rf"\b(?:since|from)\s+(?:(?i:{MONTH_NAMES})\s+)?$")  # before a year: "since January 2022"
+SINCE = re.compile(rf"\b(?i:since|from)\s+(?:(?i:{MONTH_NAMES})\s+)?$")  # before a year: "since January 2022"
 
 
 @dataclass(frozen=True)
