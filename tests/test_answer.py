@@ -396,6 +396,8 @@ def test_the_sentences_an_answer_quoted_are_read_back_in_every_language():
     assert which_nouns("Which country sent alliance troops?") == ("country", "sent")  # two nouns at most
     assert which_nouns("Which president made his visit?") == ("president", "made")
     assert which_nouns("Which alliance did Tokayev call on?") == ("alliance",)
+    # a hyphenated word is one word: "Moscow-led" (a name's, so no noun) does not end the nouns before "alliance"
+    assert which_nouns("Which Moscow-led military alliance came to his aid?") == ("military", "alliance")
     assert which_nouns("Who chaired the Committee?") == which_nouns("What message did Xi send?") == ()
     assert which_nouns("Which is larger?") == ()
 

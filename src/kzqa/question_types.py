@@ -86,7 +86,8 @@ ASKS_BY_NOUN = re.compile(
     rf"{_ASKING_OPENS}(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
 # Of those, the ones that pick one by name: "Which head of EU diplomacy ...?" (not "What message ...?").
-ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)((?:\s+(?!(?i:{'|'.join(AUXILIARIES)})\b)[^\W\d_]+){{1,3}})")
+_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # hyphenated words are one: "Moscow-led"
+ASKS_WHICH = re.compile(rf"{_ASKING_OPENS}(?i:which)((?:\s+(?!(?i:{'|'.join(AUXILIARIES)})\b){_WORD}){{1,3}})")
 WHICH_NOUNS_SKIP = ("of", "for", "and", "the", "a", "an", "in", "on", "at", "to", "from", "with", "by", "his", "her",
                     "its", "their")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
