@@ -112,6 +112,12 @@ def test_another_outlet_that_names_the_same_person_is_quoted_beside_it(service):
     alliance = ask(service, "Which alliance did Tokayev call on in January?")
     assert "Collective Security Treaty Organization" in alliance.text.splitlines()[0]
     assert "CSTO forces" in alliance.text.splitlines()[1]
+    # Nikkei's line words the question ("Moscow-led ... alliance") and scores far above PolitNavigator's, whose
+    # "the CSTO forces ... rescued Tokayev" is as close in meaning: a name is compared by meaning alone
+    helped = ask(service, "Which Moscow-led alliance helped Tokayev in January?")
+    assert [line.split(" (")[0] for line in helped.text.splitlines()] == [
+        "According to Nikkei Asia", "According to PolitNavigator"]
+    assert "CSTO forces" in helped.text and len(helped.citations) == 2
     # Only a name the sentence describes as what the question asks for is looked for: the alliance is not
     # the city asked for, nor is Masimov, for "Who ...?", though the first new name of his sentence.
     city = ask(service, "Which city leads the alliance Tokayev called on?")

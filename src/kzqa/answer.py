@@ -33,6 +33,7 @@ from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
     doer,
+    given_values,
     near_text,
     refusal,
     saying_the_same,
@@ -247,7 +248,10 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     that say it) that give all the best sentence gives for the question ("seven years", "November 20")
     or name whom it names ("Josep Borrell": ``grounding.saying_the_same``), each outlet's best scoring,
     at least ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the
-    likelier a figure is the same by chance): the reader sees who says the same."""
+    likelier a figure is the same by chance): the reader sees who says the same. A figure is within it by
+    score, words and all ("70 percent" of a forecast is not the referendum's); a name by meaning (dense)
+    alone: BM25 favours the outlet that words the question as the reader did ("a Moscow-led military
+    alliance"), where another's "the CSTO forces ... rescued Tokayev" names the same alliance in its own."""
     best = chosen[0]
     says_the_same = saying_the_same(best.hit.document.text[best.start:best.end], asked, retriever.names)
     if says_the_same is None:
@@ -261,9 +265,10 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     if more:  # ``ranked`` (the candidates of ``pool``) are re-scored with theirs: BM25 is scaled by the best
         ranked = candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
                             judged.scores, judged.answered)
+    by_name = not given_values(best.hit.document.text[best.start:best.end], asked)
     for candidate in ranked:
-        if candidate.score < best.score - SOURCES_VIEW:
-            break
+        if (best.dense - candidate.dense if by_name else best.score - candidate.score) > SOURCES_VIEW:
+            continue
         quoted = _quoted(candidate)
         text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
         if (candidate.outlet not in outlets and candidate.dense >= bar and says_the_same(text)
