@@ -82,6 +82,15 @@ def test_a_yes_no_question_is_answered_with_what_each_outlet_says(service):
     assert not asks_for_sources("Who won the election?") and not asks_for_sources("Islam in Kazakhstan?")
 
 
+def test_asking_what_role_or_effect_something_has_is_asking_for_views(service):
+    # Caliber.Az's "the war in Ukraine create[s] difficulties" is not the only outlet's word on it
+    result = ask(service, "What effect has the war in Ukraine had on Kazakhstan?")
+    assert asks_for_sources("What role do secondary sanctions play?") and asks_for_sources("What effect did it have?")
+    assert asks_for_sources("What impact will the vote have?") and not asks_for_sources("What rolls were sold?")
+    outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in result.text.splitlines()]
+    assert len(outlets) >= 2 and len(outlets) == len(set(outlets)) and "Warsaw Point" in outlets
+
+
 def test_another_outlet_that_gives_the_same_figure_is_quoted_beside_it(service):
     # Nikkei's "another seven years" is the best sentence; PolitNavigator's "for the next seven years"
     # comes in a long sentence about the vote, far below it, and is shown because it gives the same figure.

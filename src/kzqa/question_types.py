@@ -124,11 +124,12 @@ DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)  # a day with its mon
 ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
 
-# Open questions (how / why / what do ... think), whose answer is a view rather than one fact:
+# Open questions (how / why / what role ... / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
 OPEN_QUESTION = re.compile(
-    r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (do|does|did|will|would) .*\b"
-    r"(say|think|expect|see|view|predict|write|report)|как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
+    r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (role|effect|impact)|"  # what it does
+    r"what (do|does|did|will|would) .*\b(say|think|expect|see|view|predict|write|report)|"
+    r"как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
     r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
 # Yes/no questions ("Is ... expected to change?", "Изменится ли ...?", "... өзгере ме?") ask whether
 # something is so: the reader sees what each outlet says about it, as for an open question.
