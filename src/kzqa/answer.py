@@ -253,9 +253,11 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     alone: BM25 favours the outlet that words the question as the reader did ("a Moscow-led military
     alliance"), where another's "the CSTO forces ... rescued Tokayev" names the same alliance in its own."""
     best = chosen[0]
-    says_the_same = saying_the_same(best.hit.document.text[best.start:best.end], asked, retriever.names)
+    said = best.hit.document.text[best.start:best.end]
+    says_the_same = saying_the_same(said, asked, retriever.names)
     if says_the_same is None:
         return []
+    by_name = not given_values(said, asked)  # it names whom the answer names, as it gives no figure
     near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
     gives = [row for row in near if says_the_same(retriever.sentence_texts[row])]
     nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
@@ -265,7 +267,6 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     if more:  # ``ranked`` (the candidates of ``pool``) are re-scored with theirs: BM25 is scaled by the best
         ranked = candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
                             judged.scores, judged.answered)
-    by_name = not given_values(best.hit.document.text[best.start:best.end], asked)
     for candidate in ranked:
         if (best.dense - candidate.dense if by_name else best.score - candidate.score) > SOURCES_VIEW:
             continue

@@ -23,12 +23,11 @@ ASKS_FOR_NUMBER = re.compile(
 # their question words, or by asking what a quantity "is" ("What was the budget?"). The quantity nouns
 # are those of the numeric answer types of Li and Roth's question taxonomy (2002): count, money,
 # percent, size, distance, period, speed, temperature, weight.
-QUANTITY_NOUNS = (r"number|amount|count|total|population|turnout|price|cost|budget|salary|income|wage|revenue|"
-                  r"value|rate|percentage|share|proportion|size|area|length|distance|height|depth|width|"
-                  r"duration|speed|temperature|weight")
-# Of those, the ones that ask for a count or a share whatever follows them: "What turnout was recorded?",
-# "What vote share ...?", where "What price did he pay?" or "What rate of approval ...?" may ask for no figure.
+# Of those, COUNT_NOUNS (with "share") ask for a count or a share whatever follows them: "What turnout was
+# recorded?", "What vote share ...?", where "What price did he pay?" or "What rate of approval ...?" may not.
 COUNT_NOUNS = r"number|amount|count|total|population|turnout|percentage|proportion"
+QUANTITY_NOUNS = (rf"{COUNT_NOUNS}|share|price|cost|budget|salary|income|wage|revenue|value|rate|size|area|length|"
+                  r"distance|height|depth|width|duration|speed|temperature|weight")
 QUANTITY_NOUNS_RU = (r"числ|количеств|сумм|итог|населени|явк|цен|стоимост|бюджет|зарплат|доход|выручк|величин|"
                      r"ставк|процент|дол[яию]|размер|площад|длин|протяж[её]нност|расстояни|высот|глубин|ширин|"
                      r"продолжительност|длительност|скорост|температур|вес")  # the same, as Russian stems
