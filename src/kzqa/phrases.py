@@ -102,6 +102,32 @@ def quoted_sentences(answer: str) -> list[str]:
     return [re.sub(r"\s*\[\d+\]\s*$", "", line[lead.end():]) for lead, line in lines if lead]
 
 
+# How a question names the source it asks about, {name} standing for the name: the framing words go with
+# it, so that "According to Nikkei, what ...?" is searched as "what ...?", not "According to , what ...?".
+SOURCE_FRAMES = (
+    r"(?:according to|as reported by|reported by|per|по данным|согласно|по словам|по версии|по мнению)\s+{name}",
+    r"(?:in|by|from)\s+{name}(?:['’]s)?\s+(?:account|report|reporting|article|piece|story|view|words|version|"
+    r"telling|coverage)",
+    r"{name}\s+(?:дерегі|мәліметі|хабарлауынша)(?:\s+бойынша)?",
+    r"{name}(?:['’]s)?",
+)
+_DANGLING = ((re.compile(r",\s+,"), ""), (re.compile(r"\s+([,.;:?!])"), r"\1"), (re.compile(r"^[\s,;:]+"), ""),
+             (re.compile(r"([,;:])(?=[?!.])"), ""))  # ", ," of a name said between commas; a space before a stop
+
+
+def without_source(question: str, name: str) -> str:
+    """The question with the source that ``name`` (a regular expression) matches taken out, with the words
+    that frame it (SOURCE_FRAMES) and the punctuation left dangling: "Per Warsaw Point, across which sea
+    ...?" -> "across which sea ...?", "Who rules, according to Caliber.Az?" -> "Who rules?"."""
+    for frame in SOURCE_FRAMES:
+        question = re.sub(r"(?<!\w)" + frame.format(name=f"(?:{name})") + r"(?!\w)", " ", question,
+                          flags=re.IGNORECASE)
+    question = " ".join(question.split())
+    for pattern, replacement in _DANGLING:
+        question = pattern.sub(replacement, question)
+    return question
+
+
 @lru_cache(maxsize=3)
 def _segmenter(language: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=language, clean=False)

@@ -14,7 +14,8 @@
   words with the English passages: its words count through their nearest corpus words, each by
   how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
 - scope: a query naming an outlet ("According to Caliber.Az, ...") searches that outlet's
-  passages, for the rest of its words (``scope``); the chat and ``/api/search`` both do.
+  passages, for the rest of its words, the name's framing ("according to", "in X's account") gone too
+  (``scope``, ``phrases.without_source``); the chat and ``/api/search`` both do.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
 - sentences: ``sentence_scores`` scores every sentence of the corpus, ``passages_of`` finds the
@@ -40,7 +41,7 @@ from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
 from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
 from kzqa.names import Name, NameIndex
-from kzqa.phrases import leans_back
+from kzqa.phrases import leans_back, without_source
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
@@ -153,7 +154,7 @@ class Retriever:
         for outlet, pattern in self._outlet_patterns.items():
             if pattern.search(question):
                 named.add(outlet)
-                question = pattern.sub(" ", question)
+                question = without_source(question, pattern.pattern)
         return frozenset(named), " ".join(question.split())
 
     def check(self, filters: Filters | None) -> None:

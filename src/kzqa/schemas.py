@@ -106,7 +106,8 @@ class ChatResponse(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    query: str = Field(description="What was searched: q without the name of an outlet it names.")
+    query: str = Field(description="What was searched: q without the name of an outlet it names and the words "
+                                   "framing it.")
     outlets: list[str] = Field(description="The outlets searched: the outlet filter, else those q names; "
                                "empty for all.")
     results: list[Passage]
