@@ -86,6 +86,7 @@ def test_asking_what_role_or_effect_something_has_is_asking_for_views(service):
     # Caliber.Az's "the war in Ukraine create[s] difficulties" is not the only outlet's word on it
     result = ask(service, "What effect has the war in Ukraine had on Kazakhstan?")
     assert asks_for_sources("What role do secondary sanctions play?") and asks_for_sources("What effect did it have?")
+    assert asks_for_sources("What effects has the war had?") and not asks_for_sources("What effectively ended it?")
     assert asks_for_sources("What impact will the vote have?") and not asks_for_sources("What rolls were sold?")
     outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in result.text.splitlines()]
     assert len(outlets) >= 2 and len(outlets) == len(set(outlets)) and "Warsaw Point" in outlets

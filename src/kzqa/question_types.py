@@ -126,7 +126,7 @@ ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(
 # Open questions (how / why / what role ... / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
 OPEN_QUESTION = re.compile(
-    r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (role|effect|impact)|"  # what it does
+    r"^\s*(how(?! (many|much|long|old|often|far)\b)|why|in what way|what (roles?|effects?|impacts?)|"  # what it does
     r"what (do|does|did|will|would) .*\b(say|think|expect|see|view|predict|write|report)|"
     r"как(?!ой|ая|ое|ие|ого)|почему|каким образом|"
     r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
