@@ -115,13 +115,19 @@ _DANGLING = ((re.compile(r",\s+,"), ""), (re.compile(r"\s+([,.;:?!])"), r"\1"), 
              (re.compile(r"([,;:])(?=[?!.])"), ""))  # ", ," of a name said between commas; a space before a stop
 
 
-def without_source(question: str, name: str) -> str:
-    """The question with the source that ``name`` (a regular expression) matches taken out, with the words
-    that frame it (SOURCE_FRAMES) and the punctuation left dangling: "Per Warsaw Point, across which sea
-    ...?" -> "across which sea ...?", "Who rules, according to Caliber.Az?" -> "Who rules?"."""
-    for frame in SOURCE_FRAMES:
-        question = re.sub(r"(?<!\w)" + frame.format(name=f"(?:{name})") + r"(?!\w)", " ", question,
-                          flags=re.IGNORECASE)
+def source_frames(name: str) -> tuple[re.Pattern[str], ...]:
+    """SOURCE_FRAMES for the source that ``name`` (a regular expression) matches, compiled, in the order
+    they are taken out (built once per outlet, when the index loads)."""
+    return tuple(re.compile(r"(?<!\w)" + frame.format(name=f"(?:{name})") + r"(?!\w)", re.IGNORECASE)
+                 for frame in SOURCE_FRAMES)
+
+
+def without_source(question: str, frames: tuple[re.Pattern[str], ...]) -> str:
+    """The question with the source that ``frames`` (``source_frames``) match taken out, with the words
+    that frame it and the punctuation left dangling: "Per Warsaw Point, across which sea ...?" ->
+    "across which sea ...?", "Who rules, according to Caliber.Az?" -> "Who rules?"."""
+    for frame in frames:
+        question = frame.sub(" ", question)
     question = " ".join(question.split())
     for pattern, replacement in _DANGLING:
         question = pattern.sub(replacement, question)

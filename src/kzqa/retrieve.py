@@ -41,7 +41,7 @@ from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
 from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
 from kzqa.names import Name, NameIndex
-from kzqa.phrases import leans_back, without_source
+from kzqa.phrases import leans_back, source_frames, without_source
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
@@ -129,9 +129,10 @@ class Retriever:
         # Sentence rows of each chunk row (an overlapping sentence belongs to both passages).
         self.chunk_sentences = [np.array([index.sentence_rows[(c.doc_id, s, e)] for s, e in c.sentences],
                                          dtype=np.int64) for c in index.chunks]
+        self._outlet_patterns = self.outlet_names()
+        self._outlet_frames = {outlet: source_frames(p.pattern) for outlet, p in self._outlet_patterns.items()}
         # A sentence that opens with "He", "It", "This"... is judged with the sentence before it,
         # which names what it speaks of: by its window vector, and by BM25 over the window's words.
-        self._outlet_patterns = self.outlet_names()
         self.leans_back = np.array([leans_back(t) and p != i
                                     for i, (p, t) in enumerate(zip(self.previous_sentence, texts, strict=True))])
         self.sentence_lexical = Lexical([f"{texts[p]} {t}" if lean else t
@@ -154,7 +155,7 @@ class Retriever:
         for outlet, pattern in self._outlet_patterns.items():
             if pattern.search(question):
                 named.add(outlet)
-                question = without_source(question, pattern.pattern)
+                question = without_source(question, self._outlet_frames[outlet])
         return frozenset(named), " ".join(question.split())
 
     def check(self, filters: Filters | None) -> None:
