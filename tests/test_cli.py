@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 
-from tests.conftest import kzqa_env, run_kzqa
+from tests.conftest import free_port, kzqa_env, run_kzqa
 
 
 def test_kzqa_ask_prints_a_cited_answer(settings, service):
@@ -50,7 +51,7 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
     assert outlet.returncode == 1 and "Traceback" not in outlet.stderr
     assert "No document is from 'Fox News'; the outlets are Caliber.Az," in outlet.stderr
     long = run_kzqa("ask", "a" * (settings.max_question_chars + 1), env=env)  # as the server would refuse it
-    assert long.returncode == 1 and f"at most {settings.max_question_chars} characters" in long.stderr
+    assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
 
 
 def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, live_server):
@@ -76,3 +77,25 @@ def test_a_missing_corpus_is_a_clear_error(settings, tmp_path):
     done = run_kzqa("index", env=kzqa_env(settings, KZQA_CORPUS_DIR=str(tmp_path / "none")))
     assert done.returncode == 1
     assert "corpus folder" in done.stderr and "does not exist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_wrong_option_or_setting_is_named_in_one_line(settings):
+    env = kzqa_env(settings)
+    port = run_kzqa("serve", "--port", "99999", env=env)
+    assert port.returncode == 2 and "'99999' is not a port" in port.stderr and "Traceback" not in port.stderr
+    day = run_kzqa("ask", "Who won?", "--from", "2022-13-01", env=env)
+    assert day.returncode == 2 and "'2022-13-01' is not a date (write YYYY-MM-DD" in day.stderr
+    setting = run_kzqa("ask", "Who won?", env=kzqa_env(settings, KZQA_PORT="abc"))
+    assert setting.returncode == 2 and "Traceback" not in setting.stderr
+    assert setting.stderr.startswith("kzqa: error: a setting is wrong: KZQA_PORT='abc': Input should be a valid")
+
+
+def test_kzqa_serve_on_a_port_in_use_says_so_and_announces_no_address(settings, service):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", free_port()))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_kzqa("serve", "--port", str(port), env=kzqa_env(settings))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"kzqa: error: cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "kzqa: open" not in done.stderr  # the URL would open the other server

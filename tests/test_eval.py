@@ -40,3 +40,20 @@ def test_holds_accepts_the_quote_or_most_of_it_after_normalising_quotes():
     assert holds(passage, "we will firmly follow the formula, every time")  # 60 % contiguous
     assert not holds(passage, "an entirely different sentence about oil")
     assert norm("  A\u00a0B\u2019s ") == "a b's"
+
+
+def test_kzqa_eval_names_the_line_of_a_question_file_that_is_wrong(settings, tmp_path):
+    env = kzqa_env(settings)
+    missing = run_kzqa("eval", str(tmp_path / "none.jsonl"), env=env)
+    assert missing.returncode == 2 and "cannot read the question file" in missing.stderr
+    assert "No such file or directory" in missing.stderr and "Traceback" not in missing.stderr
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "type": "factoid", "turns": ["Who won?"]}\n{"id": "b", "turns"\n', encoding="utf-8")
+    cut = run_kzqa("eval", str(broken), env=env)
+    assert cut.returncode == 2 and f"{broken}, line 2: not JSON" in cut.stderr and "Traceback" not in cut.stderr
+    broken.write_text('{"id": "a", "turns": ["Who won?"]}\n', encoding="utf-8")
+    untyped = run_kzqa("eval", str(broken), env=env)
+    assert untyped.returncode == 2 and f'{broken}, line 1: "type" must be a non-empty string' in untyped.stderr
+    broken.write_text('{"id": "a", "type": "factoid", "turns": ["Who won?"]}\n', encoding="utf-8")
+    seeds = run_kzqa("eval", str(broken), "--seeds", str(tmp_path / "no-seeds"), env=env)
+    assert seeds.returncode == 2 and "is not a folder" in seeds.stderr

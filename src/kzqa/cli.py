@@ -1,10 +1,16 @@
-"""The ``kzqa`` command: ``index``, ``serve`` and ``ask``."""
+"""The ``kzqa`` command: ``index``, ``serve``, ``ask`` and ``eval``.
+
+Exit status: 0 done (a refusal is an answer), 1 the work failed (no index, a server that cannot be
+reached, a port in use), 2 the command was wrong (an option, a setting, a question or a question file);
+either way one line on stderr says what is wrong.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +18,7 @@ from typing import Any
 
 from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
+from kzqa.evaluate import QuestionFileError
 from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
 from kzqa.retrieve import FilterError, Filters
@@ -23,6 +30,11 @@ class ServerError(Exception):
 
 
 EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, FilterError, ServerError)
+USAGE = 2  # the exit status of a wrong command, as argparse gives it
+
+
+class UsageError(Exception):
+    """The command asks for something it cannot: the line to print."""
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,11 +95,27 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
     configure_logging(settings)
     service = load_service(settings)  # fail here, with the fix, rather than inside the server
+    listening = listen(settings.host, settings.port)  # the address is announced once it is ours
     print(f"kzqa: open http://{settings.host}:{settings.port}/", file=sys.stderr)
     # kzqa writes the access log itself (observe.RequestLog: with request ids, as text or JSON)
-    uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_config=None,
-                access_log=False, log_level=settings.log_level)
+    config = uvicorn.Config(create_app(settings, service), host=settings.host, port=settings.port, log_config=None,
+                            access_log=False, log_level=settings.log_level)
+    uvicorn.Server(config).run(sockets=[listening])
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, as uvicorn binds it; ServerError saying why when it cannot be."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listening = socket.socket(family, kind, proto)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as exc:
+        hint = " (another server? choose another with --port or KZQA_PORT)" if exc.errno == 98 else ""
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from exc
+    listening.set_inheritable(True)
+    return listening
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -102,12 +130,9 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         from kzqa.chat import ask
 
         if not args.question.strip():
-            print("kzqa: error: the question is empty", file=sys.stderr)
-            return 2
+            raise UsageError("the question is empty")
         if len(args.question) > settings.max_question_chars:  # as the server holds it
-            print(f"kzqa: error: a question may hold at most {settings.max_question_chars} characters",
-                  file=sys.stderr)
-            return 1
+            raise UsageError(f"a question may hold at most {settings.max_question_chars} characters")
         filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
         data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
     if args.json:
@@ -131,6 +156,12 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from kzqa.chat import ask, search_passages
     from kzqa.evaluate import load_cases, misses, norm, run_case, summarise
 
+    cases = load_cases(args.file)  # the file and the seeds are checked before the index loads
+    if args.seeds and not args.seeds.is_dir():
+        raise UsageError(f"--seeds {args.seeds} is not a folder")
+    seeds = {p.stem: norm(p.read_text(encoding="utf-8")) for p in args.seeds.glob("*.txt")} if args.seeds else {}
+    if args.seeds and not seeds:
+        raise UsageError(f"--seeds {args.seeds} holds no .txt files (the source texts the evidence names)")
     svc = load_service(settings)
 
     def chat(messages: list[dict]) -> dict:
@@ -139,8 +170,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     def search(query: str, k: int) -> list[dict]:
         return search_passages(svc, query, k).model_dump()["results"]
 
-    seeds = {p.stem: norm(p.read_text(encoding="utf-8")) for p in args.seeds.glob("*.txt")} if args.seeds else {}
-    rows = [run_case(case, chat, search, seeds) for case in load_cases(args.file)]
+    rows = [run_case(case, chat, search, seeds) for case in cases]
     for line in misses(rows):
         print(line, file=sys.stderr)
     print(json.dumps(summarise(rows), ensure_ascii=False))
@@ -161,13 +191,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_index)
     p = sub.add_parser("serve", help="serve the chat page and the JSON API")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1, KZQA_HOST)")
-    p.add_argument("--port", type=int, help="port to listen on (default 8000, KZQA_PORT)")
+    p.add_argument("--port", type=port_number, help="port to listen on (default 8000, KZQA_PORT)")
     p.set_defaults(run=cmd_serve)
     p = sub.add_parser("ask", help="answer one question, with its citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the same JSON as POST /api/chat")
     p.add_argument("--outlet", action="append", default=[], help="only passages from this outlet (repeatable)")
-    day = dt.date.fromisoformat
+    day = calendar_day
     p.add_argument("--from", dest="published_from", type=day, help="published on or after (YYYY-MM-DD)")
     p.add_argument("--to", dest="published_to", type=day, help="published on or before (YYYY-MM-DD)")
     p.add_argument("--server", help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
@@ -180,10 +210,37 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a whole number from 1 to 65535)")
+    return int(text)
+
+
+def calendar_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2022-11-20)") from None
+
+
+def settings_from_environment() -> Settings:
+    """The settings; UsageError naming each KZQA_ variable that is wrong and why."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = [f"KZQA_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in exc.errors()]
+        raise UsageError("a setting is wrong: " + "; ".join(wrong)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(Settings(), args)
+        return args.run(settings_from_environment(), args)
+    except (UsageError, QuestionFileError) as exc:
+        print(f"kzqa: error: {exc}", file=sys.stderr)
+        return USAGE
     except EXPECTED_ERRORS as exc:
         print(f"kzqa: error: {exc}", file=sys.stderr)
         return 1

@@ -41,8 +41,56 @@ def holds(passage: str, quote: str, share: float = 0.6) -> bool:
     return match.size >= share * len(q)
 
 
+class QuestionFileError(ValueError):
+    """A question file that cannot be read or whose line is not a case, said with where to look."""
+
+
 def load_cases(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The cases of a question file, each line checked (``case_problem``); QuestionFileError names the first
+    line that is not a case and what is wrong with it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise QuestionFileError(f"cannot read the question file {path}: {reason}") from exc
+    cases = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QuestionFileError(f"{path}, line {number}: not JSON ({exc.msg}, column {exc.colno})") from exc
+        if problem := case_problem(case):
+            raise QuestionFileError(f"{path}, line {number}: {problem}")
+        cases.append(case)
+    if not cases:
+        raise QuestionFileError(f"{path} holds no cases (one JSON object a line, as in dev.jsonl)")
+    return cases
+
+
+def case_problem(case: object) -> str | None:
+    """What keeps a parsed line from being a case of the module's format, or None."""
+    def strings(value: object) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+    if not isinstance(case, dict):
+        return "not a JSON object"
+    for key in ("id", "type"):
+        if not isinstance(case.get(key), str) or not case[key]:
+            return f'"{key}" must be a non-empty string'
+    if not strings(case.get("turns")) or not case["turns"]:
+        return '"turns" must be a non-empty list of questions (strings)'
+    for key in ("answer_any", "answer_all"):
+        if key in case and not strings(case[key]):
+            return f'"{key}" must be a list of non-empty strings'
+    evidence = case.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, dict) and isinstance(e.get("doc"), str)
+                                                 and isinstance(e.get("quote"), str) for e in evidence):
+        return '"evidence" must be a list of {"doc": ..., "quote": ...} objects'
+    if "min_docs" in case and not (type(case["min_docs"]) is int and case["min_docs"] >= 1):
+        return '"min_docs" must be a whole number of at least 1'
+    return None
 
 
 def run_case(case: dict, chat: Chat, search: Search, doc_text: dict[str, str]) -> dict:
