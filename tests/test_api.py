@@ -131,12 +131,34 @@ def test_an_outlet_the_corpus_does_not_hold_is_a_422_that_names_those_it_does(cl
     assert reply.status_code == 200 and {r["outlet"] for r in reply.json()["results"]} == {"Nikkei Asia"}
 
 
+def test_a_misspelt_field_or_a_period_that_ends_before_it_begins_is_a_422_not_an_empty_answer(client):
+    question = [{"role": "user", "content": "Who won?"}]
+    misspelt = assert_problem(client.post("/api/chat", json={"messages": question, "conversationid": "x"}),
+                              422, "invalid_request")
+    assert "conversationid" in misspelt["detail"]
+    backwards = {"published_from": "2022-12-01", "published_to": "2022-11-01"}
+    body = assert_problem(client.post("/api/chat", json={"messages": question, "filters": backwards}),
+                          422, "reversed_dates")
+    assert body["detail"] == "published_from (2022-12-01) is after published_to (2022-11-01): no day is in between."
+    assert_problem(client.get("/api/search", params={"q": "CSTO"} | backwards), 422, "reversed_dates")
+
+
 def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(client):
     reply = client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert_problem(reply, 422, "malformed_json")
     for unreadable in (b'{"messages": "' + bytes([0xFF, 0xFE]) + b'"}', b"[" * 50_000):
         reply = client.post("/api/chat", content=unreadable, headers={"content-type": "application/json"})
         assert_problem(reply, 422, "malformed_json")  # not UTF-8, or nested past the parser's depth
+    # curl -d without -H 'Content-Type: application/json' sends a form: the reader is told what to add
+    form = client.post("/api/chat", content=b'{"messages": []}',
+                       headers={"content-type": "application/x-www-form-urlencoded"})
+    body = assert_problem(form, 422, "malformed_json")
+    assert "Content-Type: application/json" in body["detail"] and "application/x-www-form-urlencoded" in body["detail"]
+    empty = assert_problem(client.post("/api/chat", content=b"", headers={"content-type": "application/json"}),
+                           422, "malformed_json")
+    assert empty["detail"] == "The request body is empty; send a JSON object."
+    deep = client.post("/api/chat", content=b"[" * 50_000, headers={"content-type": "application/json"})
+    assert assert_problem(deep, 422, "malformed_json")["detail"] == "The request body is nested too deeply to read."
     assert_problem(client.get("/api/nothing-here"), 404, "not_found")
     assert_problem(client.get("/api/chat"), 405, "method_not_allowed")
     assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")

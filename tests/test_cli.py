@@ -47,8 +47,11 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
     nobody = run_kzqa("ask", "Who won?", "--server", "http://127.0.0.1:9", env=env)  # nothing listens there
     assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
     assert nobody.stderr.startswith("kzqa: error: could not reach http://127.0.0.1:9")
+    backwards = run_kzqa("ask", "Who won?", "--from", "2022-12-01", "--to", "2022-11-01", env=env)
+    assert backwards.returncode == 2 and backwards.stderr.startswith(
+        "kzqa: error: published_from (2022-12-01) is after published_to (2022-11-01)")
     outlet = run_kzqa("ask", "Who won?", "--outlet", "Fox News", env=env)
-    assert outlet.returncode == 1 and "Traceback" not in outlet.stderr
+    assert outlet.returncode == 2 and "Traceback" not in outlet.stderr
     assert "No document is from 'Fox News'; the outlets are Caliber.Az," in outlet.stderr
     long = run_kzqa("ask", "a" * (settings.max_question_chars + 1), env=env)  # as the server would refuse it
     assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
@@ -56,7 +59,7 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
 
 def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, live_server):
     refused = run_kzqa("ask", "Who won?", "--outlet", "Fox News", "--server", live_server, env=kzqa_env(settings))
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("kzqa: error: No document is from 'Fox News'; the outlets are Caliber.Az,")
 
 

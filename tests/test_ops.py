@@ -59,6 +59,9 @@ def test_metrics_count_requests_by_route_and_time_retrieval_and_answers(client, 
     for _ in range(3):
         assert client.post("/api/chat", json=QUESTION).status_code == 200
     client.get("/no/such/page/123")
+    too_big = client.post("/api/chat", content=b" " * (service.settings.max_body_bytes + 1),
+                          headers={"content-type": "application/json"})
+    assert too_big.status_code == 413
     after = samples(client)
 
     def grew(name: str, **labels: str) -> float:
@@ -66,12 +69,14 @@ def test_metrics_count_requests_by_route_and_time_retrieval_and_answers(client, 
         return after.get(key, 0) - before.get(key, 0)
 
     assert grew("kzqa_requests_total", method="POST", route="/api/chat", status="200") == 3
-    assert grew("kzqa_request_seconds_count", method="POST", route="/api/chat") == 3
+    assert grew("kzqa_request_seconds_count", method="POST", route="/api/chat") == 4  # the three and the 413
     assert grew("kzqa_retrieval_seconds_count") == 3 and grew("kzqa_answer_seconds_count") == 3
     assert 0 < grew("kzqa_retrieval_seconds_sum") < grew("kzqa_answer_seconds_sum")
     # unknown paths share one label: a client cannot create a series per path
     assert grew("kzqa_requests_total", method="GET", route="unmatched", status="404") == 1
     assert not any("/no/such" in str(labels) for _, labels in after)
+    # a body refused before routing still counts for the route it was sent to
+    assert grew("kzqa_requests_total", method="POST", route="/api/chat", status="413") == 1
     assert after[("kzqa_index_chunks", ())] == len(service.retriever.index.chunks)
     assert after[("kzqa_index_documents", ())] == len(service.retriever.index.documents)
 

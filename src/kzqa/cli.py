@@ -1,8 +1,8 @@
 """The ``kzqa`` command: ``index``, ``serve``, ``ask`` and ``eval``.
 
 Exit status: 0 done (a refusal is an answer), 1 the work failed (no index, a server that cannot be
-reached, a port in use), 2 the command was wrong (an option, a setting, a question or a question file);
-either way one line on stderr says what is wrong.
+reached, a port in use), 2 the command was wrong (an option, a setting, a question, a filter, a line of
+the question file); either way one line on stderr says what is wrong.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from kzqa.settings import Settings
 
 
 class ServerError(Exception):
-    """A running `kzqa serve` could not be reached, refused the request, or did not answer with JSON."""
+    """A running `kzqa serve` could not be reached, failed, or did not answer with JSON."""
 
 
-EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, FilterError, ServerError)
+EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, ServerError)
 USAGE = 2  # the exit status of a wrong command, as argparse gives it
 
 
@@ -67,8 +67,11 @@ def post_to_server(server: str, path: str, timeout: float, **request: Any) -> di
         raise ServerError(f"{server} did not answer with JSON: is it a kzqa server?") from exc
     if not isinstance(data, dict):
         raise ServerError(f"{server} did not answer with a JSON object: is it a kzqa server?")
+    detail = str(data.get("detail") or f"the server answered {reply.status_code}")
+    if reply.status_code in (400, 422):  # the server found the request wrong, as the command would have
+        raise UsageError(detail)
     if reply.status_code != 200:
-        raise ServerError(str(data.get("detail") or f"the server answered {reply.status_code}"))
+        raise ServerError(detail)
     return data
 
 
@@ -238,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(settings_from_environment(), args)
-    except (UsageError, QuestionFileError) as exc:
+    except (UsageError, QuestionFileError, FilterError) as exc:
         print(f"kzqa: error: {exc}", file=sys.stderr)
         return USAGE
     except EXPECTED_ERRORS as exc:

@@ -84,6 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
         status = 400 if request.url.path.startswith("/v1/") else 422
         if any(e.get("type") == "json_invalid" for e in errors):
             return problem(request, status, "malformed_json", "The request body is not valid JSON.")
+        if any(tuple(e.get("loc", ())) == ("body",) for e in errors):  # no body, or one not read as JSON
+            return _unread_body(request, status)
         if any(e.get("type") == "string_pattern_mismatch" and e.get("loc", [""])[-1] in ("content", "q")
                for e in errors):
             return problem(request, status, "empty_question", "The question is empty.")
@@ -97,7 +99,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # FastAPI's 400 for a body it could not read as JSON at all: not UTF-8, or nested past the parser's depth
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError | RecursionError):
             status = 400 if request.url.path.startswith("/v1/") else 422
-            return problem(request, status, "malformed_json", "The request body is not valid JSON in UTF-8.")
+            detail = ("The request body is nested too deeply to read." if isinstance(exc.__cause__, RecursionError)
+                      else "The request body is not valid JSON in UTF-8.")
+            return problem(request, status, "malformed_json", detail)
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not only those of the first route matched
@@ -108,6 +112,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(request, 500, "internal_error", "The server failed to answer; the error has been logged.")
+
+
+def _unread_body(request: Request, status: int) -> JSONResponse:
+    """The problem for a body that is empty or that FastAPI did not read as JSON: it reads one as JSON only
+    when the Content-Type says so, and a body sent without (curl's default is a form) is a mere string."""
+    kind = request.headers.get("content-type", "")
+    if request.headers.get("content-length", "0") == "0" and "transfer-encoding" not in request.headers:
+        return problem(request, status, "malformed_json", "The request body is empty; send a JSON object.")
+    if "json" not in kind.split(";")[0]:
+        return problem(request, status, "malformed_json", "The body must be a JSON object sent with Content-Type: "
+                       f"application/json; it came as {kind or 'no Content-Type'!r}.")
+    return problem(request, status, "invalid_request", "body: a JSON object is expected.")
 
 
 class BodyLimit:

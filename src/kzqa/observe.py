@@ -24,6 +24,7 @@ from collections.abc import Callable
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kzqa.settings import Settings
@@ -81,8 +82,14 @@ class Metrics:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template ("/api/documents/{doc_id}"), or "unmatched"."""
-    return getattr(scope.get("route"), "path", None) or "unmatched"
+    """The matched route's path template ("/api/documents/{doc_id}"), or "unmatched" for a path no route
+    serves. A request answered before routing (a body over the limit: 413) is matched here."""
+    if route := getattr(scope.get("route"), "path", None):
+        return route
+    for candidate in getattr(scope.get("app"), "routes", ()):
+        if candidate.matches(scope)[0] != Match.NONE:
+            return getattr(candidate, "path", None) or "unmatched"
+    return "unmatched"
 
 
 class RequestLog:

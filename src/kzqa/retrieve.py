@@ -97,9 +97,11 @@ class Filters:
         return (self.published_from or day) <= day <= (self.published_to or day)
 
     def check(self, outlets: Iterable[str]) -> None:
-        """FilterError for an outlet that is none of ``outlets`` (the corpus's): the reader would otherwise
-        only be told that nothing matches. (Dates the wrong way round are an empty period, which the
-        answer says matches nothing; a schema cannot say that the one must precede the other.)"""
+        """FilterError for an outlet that is none of ``outlets`` (the corpus's), or dates the wrong way round
+        (an empty period): the reader would otherwise only be told that nothing matches."""
+        if self.published_from and self.published_to and self.published_from > self.published_to:
+            raise FilterError("reversed_dates", f"published_from ({self.published_from}) is after published_to "
+                              f"({self.published_to}): no day is in between.")
         known = {outlet.casefold(): outlet for outlet in outlets}
         if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
             raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "

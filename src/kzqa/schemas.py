@@ -56,6 +56,7 @@ class FiltersIn(BaseModel):
 
 
 class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt "conversation_id" must not be ignored silently
     messages: list[ChatMessage] = Field(
         min_length=1, json_schema_extra={"contains": {"properties": {"role": {"const": "user"}}}},
         description="The conversation so far; kzqa answers its latest user message (anything after that is "
