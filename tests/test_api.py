@@ -141,6 +141,8 @@ def test_a_misspelt_field_or_a_period_that_ends_before_it_begins_is_a_422_not_an
                           422, "reversed_dates")
     assert body["detail"] == "published_from (2022-12-01) is after published_to (2022-11-01): no day is in between."
     assert_problem(client.get("/api/search", params={"q": "CSTO"} | backwards), 422, "reversed_dates")
+    no_day = client.post("/api/chat", json={"messages": question, "filters": {"published_from": "2022-02-30"}})
+    assert "2022-02-30 is no day of the calendar" in assert_problem(no_day, 422, "invalid_request")["detail"]
 
 
 def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(client):
@@ -168,4 +170,6 @@ def test_the_chat_page_and_its_assets_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'id="question"' in page.text
     assert client.get("/static/app.js").status_code == 200
-    assert client.get("/healthz").json()["chunks"] > 20
+    health = client.get("/healthz").json()
+    assert health["chunks"] > 20
+    assert health["max_question_chars"] == 1000  # the default the chat page then holds its box to

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kzqa.phrases import format_date
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -281,6 +282,17 @@ def test_copy_an_answer_as_markdown_with_its_sources_as_links(page, live_server,
 
 def test_errors_are_readable_and_the_question_is_kept(page, live_server):
     page.goto(live_server + "/")
+    limit = httpx.get(f"{live_server}/healthz").json()["max_question_chars"]
+    page.wait_for_function(f"document.getElementById('question').maxLength === {limit}")  # the server's limit
+    page.fill("#question", "a" * (limit - 1))
+    page.type("#question", "bc")  # typed past the limit: the box stops, and says why
+    assert len(page.input_value("#question")) == limit
+    assert f"at most {limit} characters" in page.locator("#status.error").inner_text()
+    page.press("#question", "Backspace")
+    assert page.locator("#status.error").count() == 0
+
+    # A question past the limit all the same (an old page, a script): the server's 422 says so.
+    page.evaluate("document.getElementById('question').removeAttribute('maxlength')")
     too_long = "Who won the election? " * 60
     page.fill("#question", too_long)
     page.press("#question", "Enter")
@@ -290,6 +302,8 @@ def test_errors_are_readable_and_the_question_is_kept(page, live_server):
     assert page.input_value("#question") == too_long.strip()
     assert page.locator(".message").count() == 0 and not page.locator("#send").is_disabled()
     shot(page, "chat-error.png")
+    page.fill("#question", "Who won the election?")  # the reader edits the question: the old error goes
+    assert page.locator("#status.error").count() == 0
 
     # An error event in the middle of the stream, then the server unreachable.
     page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=(
@@ -320,6 +334,8 @@ def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):
         assert doc["title"] in text and doc["outlet"] in text
         if doc["author"]:
             assert doc["author"] in text
+        if doc["published"]:  # written as the answers' date line writes it: "5 Sep 2022", not ICU's "5 Sept 2022"
+            assert format_date(doc["published"], "en") in text
         if doc["url"]:
             assert item.locator("a.original").get_attribute("href") == doc["url"]
     shot(page, "documents-list.png", full_page=True)

@@ -198,6 +198,19 @@ form.addEventListener("submit", (event) => {
   ask();
 });
 
+// The box holds what the server accepts (/healthz says how much); the reader is told when it is full,
+// since a browser cuts a pasted text at maxlength without a word. Editing clears an earlier error.
+question.addEventListener("input", () => {
+  if (question.maxLength > 0 && question.value.length >= question.maxLength) {
+    setStatus(`A question may hold at most ${question.maxLength} characters.`, "error");
+  } else if (statusBox.className === "error") {
+    setStatus("");
+  }
+});
+fetchJSON("/healthz")
+  .then((health) => { if (health.max_question_chars > 0) question.maxLength = health.max_question_chars; })
+  .catch(() => {}); // the server's 422 still says so if this could not be read
+
 question.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();

@@ -47,12 +47,15 @@ export function externalLink(url, text, attrs = {}) {
     { rel: "noopener noreferrer", target: "_blank", ...attrs });
 }
 
+// As the answers' date line writes them (phrases.format_date): ICU's en-GB has "Sept" for September.
+export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 /** "2022-11-22" -> "22 Nov 2022" (the input itself when it is not a date). */
 export function formatDate(iso) {
   const d = new Date(`${iso}T00:00:00Z`);
   return Number.isNaN(d.getTime())
     ? String(iso)
-    : d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 /** <time datetime="2022-11-22">22 Nov 2022</time>; null -> null. */

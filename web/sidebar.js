@@ -1,5 +1,5 @@
 // The side list of saved conversations: open one, delete one.
-import { el, icon, fetchJSON } from "/static/common.js";
+import { el, icon, fetchJSON, MONTHS } from "/static/common.js";
 
 const list = document.getElementById("history-list");
 const empty = document.getElementById("history-empty");
@@ -15,7 +15,7 @@ function when(seconds) {
   const sameDay = d.toDateString() === new Date().toDateString();
   return sameDay
     ? d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+    : `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`; // local time, as the time of day
 }
 
 function item(conv) {

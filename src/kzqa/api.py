@@ -142,7 +142,7 @@ def add_api_routes(app: FastAPI) -> None:
     def healthz(svc: ServiceDep) -> Health:
         manifest = svc.retriever.index.manifest
         return Health(status="ok", model=manifest["model"], chunks=manifest["n_chunks"],
-                      documents=manifest["n_documents"])
+                      documents=manifest["n_documents"], max_question_chars=svc.settings.max_question_chars)
 
     @app.post("/api/chat", response_model=ChatResponse, responses={
         200: sse_schema(["citations", "delta", "done", "error"], STREAM_DOC), **problems(404, 422)})

@@ -38,7 +38,10 @@ def _iso_date(value: object) -> object:
         return value
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
         raise ValueError("a date must be written YYYY-MM-DD")
-    return value
+    try:  # pydantic's own message would offer a datetime, which the line above refuses
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is no day of the calendar") from None
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -146,6 +149,8 @@ class Health(BaseModel):
     model: str
     chunks: int
     documents: int
+    max_question_chars: int = Field(description="The longest question /api/chat accepts (KZQA_MAX_QUESTION_CHARS); "
+                                    "the chat page holds its box to it.")
 
 
 class FeedbackIn(BaseModel):
