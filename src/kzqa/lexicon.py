@@ -50,8 +50,9 @@ CACHED_WORDS = 4096  # word vectors kept: names and common words recur from ques
 STOP_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)  # dropped here and by BM25 (Lexical)
 STOP_WORDS_LIST = sorted(STOP_WORDS)  # as bm25s.tokenize takes them
 # The longer list of words that say nothing of a topic ("after", "which"), for telling whether two texts
-# speak of the same thing
-FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS)
+# speak of the same thing; but for "won", which it holds as the piece of "won't" (as "don", "couldn"), and
+# which is a verb of this corpus's topic ("Who won?")
+FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS) - {"won"}
 
 
 def words_of(text: str) -> list[str]:
