@@ -7,7 +7,8 @@ the passages the answer uses, numbered 1, 2, ... in order of first use.
 The answer quotes the best candidate sentence (``candidates.py``), with the sentence next to it
 when that scores within NEIGHBOUR of it, and the best sentence of each other outlet that scores
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
-whether something is so), or that gives the same figure or full name (``corroborating``).
+whether something is so) and speaks of what the question names (``grounding.speaks_of_what_is_named``:
+"the CSTO"), or that gives the same figure or full name (``corroborating``).
 
 kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
 in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +39,7 @@ from kzqa.grounding import (
     refusal,
     saying_the_same,
     shortfall,
+    speaks_of_what_is_named,
 )
 from kzqa.lexicon import LexicalQuery, is_foreign
 from kzqa.names import Name
@@ -107,10 +109,11 @@ def _adjacent(best: Candidate, other: Candidate) -> Candidate | None:
     return None  # no passage holds all: "He banned ..." is not joined, and keeps the sentence naming "he"
 
 
-def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]:
+def choose(ranked: list[Candidate], question: str, most: int,
+           on_topic: Callable[[Candidate], bool] = lambda _: True) -> list[Candidate]:
     """The best sentence (with its neighbour when that scores nearly as well: the two often make one
     statement, "Masimov's trial began ... He is accused of treason."), and the best sentence of other
-    outlets that answer about as well."""
+    outlets that answer about as well, among those ``on_topic`` accepts (``speaks_of_what_is_named``)."""
     best = ranked[0]
     for other in ranked[1:]:
         if other.score < best.score - NEIGHBOUR:
@@ -123,7 +126,7 @@ def choose(ranked: list[Candidate], question: str, most: int) -> list[Candidate]
     for candidate in ranked[1:]:
         if len(chosen) >= limit or candidate.score < best.score - margin:
             break
-        if candidate.outlet not in outlets:
+        if candidate.outlet not in outlets and on_topic(candidate):
             chosen.append(candidate)
             outlets.add(candidate.outlet)
     return [_quoted(c) for c in chosen]
@@ -181,11 +184,12 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     elif not ranked or support < bar:
         chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
     else:
-        chosen = choose(ranked, question, settings.answer_sentences)
         speaker, focus = attribution(question)
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
                       | lexical.searched, retriever.chunk_lexical.stem,
                       language, focus=focus)
+        chosen = choose(ranked, question, settings.answer_sentences,
+                        lambda c: speaks_of_what_is_named(c.hit, c.start, c.end, asked, retriever.names))
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         if reason and (someone := doer(ranked, asked, retriever.names, bar)):
             chosen, reason = [_quoted(someone)], None
