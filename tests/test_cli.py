@@ -14,6 +14,10 @@ def test_kzqa_ask_prints_a_cited_answer(settings, service):
     answer, _, sources = done.stdout.partition("\n\n")
     assert "[1]" in answer
     assert sources.startswith("[1] New Eastern Outlook, Tokayev's policies will focus on Russia, China and the West")
+    # the original article, and kzqa's page with the passage highlighted, which `kzqa serve` serves
+    assert "    original: https://" in sources
+    assert f"    passage:  http://{settings.host}:{settings.port}/documents/neo-" in sources
+    assert "?start=" in sources and "(with kzqa serve running)" in sources
 
 
 def test_kzqa_ask_says_why_it_refuses_and_lists_the_closest_passages(settings, service):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import socket
 import sys
@@ -109,13 +110,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def listen(host: str, port: int) -> socket.socket:
     """A socket bound to host:port, as uvicorn binds it; ServerError saying why when it cannot be."""
+    listening = None
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         listening = socket.socket(family, kind, proto)
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listening.bind(address)
-    except OSError as exc:
-        hint = " (another server? choose another with --port or KZQA_PORT)" if exc.errno == 98 else ""
+    except OSError as exc:  # socket.gaierror too: a host that is no address
+        if listening is not None:
+            listening.close()
+        busy = exc.errno == errno.EADDRINUSE
+        hint = " (another server? choose another with --port or KZQA_PORT)" if busy else ""
         raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from exc
     listening.set_inheritable(True)
     return listening
@@ -148,8 +153,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     print()
     for c in data["citations"]:
         print(f"[{c['n']}] {c['outlet']}, {c['title']} ({c['published'] or 'undated'})")
-        # kzqa's own page, as `kzqa serve` (or the server asked) shows it
-        print(f"    {c['url'] or base + c['link']}")
+        if c["url"]:
+            print(f"    original: {c['url']}")
+        # kzqa's own page, the passage highlighted, as the server asked (or `kzqa serve`, once started) shows it
+        print(f"    passage:  {base + c['link']}" + ("" if args.server else "  (with kzqa serve running)"))
     return 0
 
 
