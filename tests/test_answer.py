@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from kzqa.answer import CLOSEST, Message, answer
+from kzqa.answer import CLOSEST, Message, answer, too_far
 from kzqa.candidates import (
     LEXICAL_WEIGHT,
     candidates,
@@ -461,3 +461,9 @@ def test_follow_up_detection():
     messages = [Message("user", "What was decided in the June 2022 referendum?"), Message("assistant", "..."),
                 Message("user", "What triggered the January 2022 protests in Kazakhstan?")]
     assert standalone_query(messages) == (messages[-1].content, messages[-1].content)
+
+
+def test_a_refusal_reason_tells_the_best_score_from_the_bar_it_missed():
+    # a reader (or a log) reading "best 0.788, needed 0.788" would take the refusal for a bug
+    assert too_far(0.7879, 0.788) == "no sentence is close enough to the question (best 0.7879, needed 0.7880)"
+    assert too_far(0.7, 0.788) == "no sentence is close enough to the question (best 0.700, needed 0.788)"

@@ -194,7 +194,8 @@ def test_follow_up_reload_and_the_conversation_list(page, live_server, browser):
     assert later.title().startswith("What did New Eastern Outlook say")
     later.close()
 
-    # A new chat, then back to the old one from the side list, then delete it there.
+    # A new chat, then back to the old one from the side list (which says whose it is), then delete it there.
+    assert page.locator("#history-shared").inner_text() == "Saved on this server: anyone who uses it sees them."
     page.click("#new-chat")
     assert page.evaluate("location.pathname") == "/" and page.locator(".message").count() == 0
     page.locator(f'#history-list a[data-id="{cid}"]').click()
@@ -343,6 +344,10 @@ def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):
     page.wait_for_url("**/documents/*")
     assert page.locator("#doc-title").inner_text() == documents[0]["title"]
     assert len(page.locator("#doc-text").inner_text()) > 500
+    # a passage link past the end of the text says so, and offers no jump to a passage that is not there
+    page.goto(f"{live_server}/documents/{documents[0]['doc_id']}?start=99999&end=100000#passage")
+    page.locator("#status", has_text="The passage this link points to is not in the document").wait_for()
+    assert page.locator("mark.passage").count() == 0 and page.locator("#jump-to-passage").count() == 0
 
 
 def test_360px_wide_has_no_horizontal_scroll(page, live_server):

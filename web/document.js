@@ -82,6 +82,10 @@ function render(doc) {
   }
   const text = String(doc.text || "");
   const { first, target } = renderText(text, passageRange(text.length));
+  if (!first && new URLSearchParams(location.search).has("start")) {
+    // a link to a passage the text does not hold (edited by hand, or the corpus changed since the answer)
+    $("status").textContent = "The passage this link points to is not in the document; the whole text is shown.";
+  }
   if (first) {
     links.append(el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage"));
     links.classList.add("sticky");

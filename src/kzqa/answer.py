@@ -182,7 +182,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         # the corpus only through translations that may all be weak: there, the embedding alone decides.)
         chosen, reason = [], "no word of the question occurs in the documents"
     elif not ranked or support < bar:
-        chosen, reason = [], f"no sentence is close enough to the question (best {support:.3f}, needed {bar:.3f})"
+        chosen, reason = [], too_far(support, bar)
     else:
         speaker, focus = attribution(question)
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
@@ -210,6 +210,13 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     text, citations = compose(chosen, language)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
+
+
+def too_far(support: float, bar: float) -> str:
+    """The refusal reason for a best sentence below the bar, in as many decimals as tell the two apart
+    (never "best 0.788, needed 0.788")."""
+    places = next(n for n in (3, 4, 6, 9) if f"{support:.{n}f}" != f"{bar:.{n}f}" or n == 9)
+    return f"no sentence is close enough to the question (best {support:.{places}f}, needed {bar:.{places}f})"
 
 
 def closest_passages(ranked: Sequence[Candidate], hits: Sequence[Hit]) -> list[Hit]:
