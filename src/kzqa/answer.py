@@ -176,7 +176,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
     if not hits:
-        chosen, reason = [], "no passage matches the chosen outlets and dates"
+        chosen, reason = [], (filters and filters.reversed) or "no passage matches the chosen outlets and dates"
     elif language == "en" and not retriever.chunk_lexical.shares_a_word(query):
         # "🙂🙂🙂", "What is asdf qwer?": e5 finds some sentence close to anything. (Russian and Kazakh words reach
         # the corpus only through translations that may all be weak: there, the embedding alone decides.)

@@ -127,6 +127,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if backwards := Filters(published_from=args.published_from, published_to=args.published_to).reversed:
+        raise UsageError(f"{backwards}: no day is in between")  # the API answers that nothing matches
     if args.server:
         filters = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
                    "published_to": args.published_to and str(args.published_to)}

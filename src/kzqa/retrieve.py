@@ -96,12 +96,18 @@ class Filters:
         day = dt.date.fromisoformat(doc.published)
         return (self.published_from or day) <= day <= (self.published_to or day)
 
-    def check(self, outlets: Iterable[str]) -> None:
-        """FilterError for an outlet that is none of ``outlets`` (the corpus's), or dates the wrong way round
-        (an empty period): the reader would otherwise only be told that nothing matches."""
+    @property
+    def reversed(self) -> str | None:
+        """What is wrong with dates the wrong way round, or None."""
         if self.published_from and self.published_to and self.published_from > self.published_to:
-            raise FilterError("reversed_dates", f"published_from ({self.published_from}) is after published_to "
-                              f"({self.published_to}): no day is in between.")
+            return f"published_from ({self.published_from}) is after published_to ({self.published_to})"
+        return None
+
+    def check(self, outlets: Iterable[str]) -> None:
+        """FilterError for an outlet that is none of ``outlets`` (the corpus's): the reader would otherwise
+        only be told that nothing matches. (Dates the wrong way round are an empty period, which the
+        answer's reason names, ``reversed``; a schema cannot say that the one must precede the other, so
+        the API must accept them.)"""
         known = {outlet.casefold(): outlet for outlet in outlets}
         if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
             raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "
