@@ -188,8 +188,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
                       | lexical.searched, retriever.chunk_lexical.stem,
                       language, focus=focus)
-        chosen = choose(ranked, question, settings.answer_sentences,
-                        lambda c: speaks_of_what_is_named(c.hit, c.start, c.end, asked, retriever.names))
+        chosen = choose(ranked, question, settings.answer_sentences, speaks_of_what_is_named(asked, retriever.names))
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         if reason and (someone := doer(ranked, asked, retriever.names, bar)):
             chosen, reason = [_quoted(someone)], None

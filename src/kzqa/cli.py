@@ -38,6 +38,9 @@ class UsageError(Exception):
     """The command asks for something it cannot: the line to print."""
 
 
+USAGE_ERRORS = (UsageError, QuestionFileError, FilterError)  # the command was wrong: exit USAGE
+
+
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     embedder = load_embedder(settings.model, settings.threads)
     ann = AnnConfig.from_settings(settings)
@@ -127,13 +130,14 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    if backwards := Filters(published_from=args.published_from, published_to=args.published_to).reversed:
-        raise UsageError(f"{backwards}: no day is in between")  # the API answers that nothing matches
+    filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
+    if filters.reversed:
+        raise UsageError(f"{filters.reversed}: no day is in between")  # the API answers that nothing matches
     if args.server:
-        filters = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
-                   "published_to": args.published_to and str(args.published_to)}
+        sent = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
+                "published_to": args.published_to and str(args.published_to)}
         data = post_to_server(args.server, "/api/chat", 60, json={
-            "messages": [{"role": "user", "content": args.question}], "filters": filters})
+            "messages": [{"role": "user", "content": args.question}], "filters": sent})
     else:
         from kzqa.answer import Message
         from kzqa.api import load_service
@@ -143,7 +147,6 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             raise UsageError("the question is empty")
         if len(args.question) > settings.max_question_chars:  # as the server holds it
             raise UsageError(f"a question may hold at most {settings.max_question_chars} characters")
-        filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
         data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -209,9 +212,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the same JSON as POST /api/chat")
     p.add_argument("--outlet", action="append", default=[], help="only passages from this outlet (repeatable)")
-    day = calendar_day
-    p.add_argument("--from", dest="published_from", type=day, help="published on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="published_to", type=day, help="published on or before (YYYY-MM-DD)")
+    p.add_argument("--from", dest="published_from", type=calendar_day, help="published on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="published_to", type=calendar_day, help="published on or before (YYYY-MM-DD)")
     p.add_argument("--server", help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
     p.set_defaults(run=cmd_ask)
     p = sub.add_parser("eval", help="score a question file (dev.jsonl format) in-process")
@@ -250,12 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(settings_from_environment(), args)
-    except (UsageError, QuestionFileError, FilterError) as exc:
+    except (*EXPECTED_ERRORS, *USAGE_ERRORS) as exc:
         print(f"kzqa: error: {exc}", file=sys.stderr)
-        return USAGE
-    except EXPECTED_ERRORS as exc:
-        print(f"kzqa: error: {exc}", file=sys.stderr)
-        return 1
+        return USAGE if isinstance(exc, USAGE_ERRORS) else 1
 
 
 if __name__ == "__main__":

@@ -154,14 +154,20 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
     return None
 
 
-def speaks_of_what_is_named(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> bool:
-    """Whether near document text[start:end] (``near_text``) is every name the question gives that not
-    every document uses: another outlet's line for "What do the sources say about the CSTO?" must speak
-    of the CSTO (by name or initials), not of Kazakhstan at large ("Kazakhstan", "Tokayev", in every
-    document, name the corpus's topic, not the question's)."""
-    near = near_text(hit, start, end)
-    return all(names.named_in(near, name, 1.0) for name in question_names(asked.asking)
-               if names.share(name) < 1.0)
+def speaks_of_what_is_named(asked: Asked, names: NameIndex) -> Callable[[Candidate], bool]:
+    """Whether near a candidate sentence (``near_text``) is every name the question gives that not every
+    document uses: another outlet's line for "What do the sources say about the CSTO?" must speak of the
+    CSTO (by name or initials), not of Kazakhstan at large ("Kazakhstan", "Tokayev", in every document,
+    name the corpus's topic, not the question's). The names are read from the question once."""
+    named = [name for name in question_names(asked.asking) if names.share(name) < 1.0]
+
+    def speaks(candidate: Candidate) -> bool:
+        if not named:
+            return True
+        near = near_text(candidate.hit, candidate.start, candidate.end)
+        return all(names.named_in(near, name, 1.0) for name in named)
+
+    return speaks
 
 
 def near_text(hit: Hit, start: int, end: int) -> str:
