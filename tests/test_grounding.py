@@ -198,6 +198,9 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_name("Тоқаев кімнің мұрагері?") and asks_for_name("Назарбаев Масимовты кіммен салыстырды?")
     for described in ("Who is Yury Solozobov?", "Who's he?", "Кто такой Абишев?", "Кто Абишев?", "Әбішев кім?"):
         assert not asks_for_name(described), described  # a description answers these
+    # someone of theirs is someone else, whose name answers
+    assert asks_for_name("Who is Tokayev's wife?") and asks_for_name("Who is her husband?")
+    assert not asks_for_name("Who is she?")
     assert asks_for_year("Until what year is he in office?") and asks_for_year("В каком году он ушёл?")
     assert asks_for_year("Назарбаев Қазақстанды қай жылдары басқарды?") and not asks_for_year("How long is the term?")
     assert new_dates("Polling stations closed at 8 p.m.", "What time did polling stations close?")

@@ -8,11 +8,14 @@ The answer quotes the best candidate sentence (``candidates.py``), with the sent
 when that scores within NEIGHBOUR of it, and the best sentence of each other outlet that scores
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
 whether something is so) and speaks of what the question names (``grounding.speaks_of_what_is_named``:
-"the CSTO"), or that gives the same figure or full name (``corroborating``).
+"the CSTO"), or that gives the same figure or full name (``corroborate.py``). Asked "Who is <name>?",
+it quotes instead the best sentence nearly as good that says who they are (``definition.py``), however
+far from the question.
 
 kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
 in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
-CROSSLINGUAL_OFFSET for a question in another language): nothing is about the question; or when
+CROSSLINGUAL_OFFSET for a question in another language) and, for "Who is <name>?", no candidate
+says who they are: nothing is about the question; or when
 the best sentence, quoted with its neighbour, cannot be the answer for what the question pins down
 (``grounding.shortfall``: a count, a date, a year, a name, a rarely used name), unless, for "Who
 <did> ...?", a candidate has someone new doing it (``grounding.doer``). It lists the passages
@@ -24,28 +27,28 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from kzqa.candidates import Candidate, candidates, with_nearest_sentences
+from kzqa.candidates import Candidate, candidates, quoted, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, questions, searched_as
+from kzqa.corroborate import Judged, corroborating
+from kzqa.definition import describing
 from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
     doer,
-    given_values,
     near_text,
     refusal,
-    saying_the_same,
     shortfall,
     speaks_of_what_is_named,
 )
-from kzqa.lexicon import LexicalQuery, is_foreign
+from kzqa.lexicon import is_foreign
 from kzqa.names import Name
 from kzqa.phrases import according_to, language_of
-from kzqa.question_types import asks_for_sources, attribution
-from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
+from kzqa.question_types import asked_about, asks_for_sources, attribution
+from kzqa.retrieve import Filters, Hit, Retriever
 from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal
@@ -58,17 +61,6 @@ SAME_ANSWER = 0.01  # another outlet's sentence this close to the best one is sh
 MOST_OUTLETS = 4
 
 __all__ = ["Answer", "Citation", "Message", "answer"]
-
-
-@dataclass(frozen=True)
-class Judged:
-    """What the candidate sentences were judged by: the question's vector (384,), its BM25 terms, the
-    corpus's sentences scored for them, and the answer a follow-up follows."""
-
-    vector: np.ndarray
-    lexical: LexicalQuery
-    scores: SentenceScores
-    answered: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,12 +121,7 @@ def choose(ranked: list[Candidate], question: str, most: int,
         if candidate.outlet not in outlets and on_topic(candidate):
             chosen.append(candidate)
             outlets.add(candidate.outlet)
-    return [_quoted(c) for c in chosen]
-
-
-def _quoted(candidate: Candidate) -> Candidate:
-    """The candidate as quoted: with the sentence before it when it leans on that one."""
-    return replace(candidate, start=candidate.quoted_start)
+    return [quoted(c) for c in chosen]
 
 
 def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation, ...]]:
@@ -175,23 +162,29 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     ranked, pool, judged = _ranked(retriever, question, query, searched, hits, filters)
     support = max((c.dense for c in ranked), default=0.0)
     bar = settings.min_score - (CROSSLINGUAL_OFFSET if language != "en" else 0.0)
+    speaker, focus = attribution(question)
+    asked = Asked(question, frozenset(retriever.chunk_lexical.words(question)) | lexical.searched,
+                  retriever.chunk_lexical.stem, language, focus=focus)
+    # "Who is Karim Masimov?": a sentence that says who he is, by name, answers however far its wording is
+    about = asked_about(asked.asking)
+    description = describing(ranked, _as_written(about, retriever) if about else None, asked, retriever.names)
     if not hits:
         chosen, reason = [], (filters and filters.reversed) or "no passage matches the chosen outlets and dates"
     elif language == "en" and not retriever.chunk_lexical.shares_a_word(query):
         # "🙂🙂🙂", "What is asdf qwer?": e5 finds some sentence close to anything. (Russian and Kazakh words reach
         # the corpus only through translations that may all be weak: there, the embedding alone decides.)
         chosen, reason = [], "no word of the question occurs in the documents"
+    elif description and (not ranked or support < bar):
+        chosen, reason = [quoted(description)], None
     elif not ranked or support < bar:
         chosen, reason = [], too_far(support, bar)
     else:
-        speaker, focus = attribution(question)
-        asked = Asked(question, frozenset(retriever.chunk_lexical.words(question))
-                      | lexical.searched, retriever.chunk_lexical.stem,
-                      language, focus=focus)
         chosen = choose(ranked, question, settings.answer_sentences, speaks_of_what_is_named(asked, retriever.names))
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
         if reason and (someone := doer(ranked, asked, retriever.names, bar)):
-            chosen, reason = [_quoted(someone)], None
+            chosen, reason = [quoted(someone)], None
+        elif description and description is not ranked[0]:
+            chosen, reason = [quoted(description)], None
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
         # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)
@@ -251,45 +244,6 @@ def _ranked(retriever: Retriever, question: str, query: str, searched: Judged, h
     return ranked, pool, Judged(sentence_vector, sentence_lexical, scores, answered)
 
 
-def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, judged: Judged,
-                  ranked: list[Candidate], pool: list[Hit], filters: Filters | None, bar: float,
-                  room: int) -> list[Candidate]:
-    """Up to ``room`` sentences of other outlets (among ``ranked`` and the passages of the sentences
-    that say it) that give all the best sentence gives for the question ("seven years", "November 20")
-    or name whom it names ("Josep Borrell": ``grounding.saying_the_same``), each outlet's best scoring,
-    at least ``bar`` close to the question and within SOURCES_VIEW of the best (the farther below, the
-    likelier a figure is the same by chance): the reader sees who says the same. A figure is within it by
-    score, words and all ("70 percent" of a forecast is not the referendum's); a name by meaning (dense)
-    alone: BM25 favours the outlet that words the question as the reader did ("a Moscow-led military
-    alliance"), where another's "the CSTO forces ... rescued Tokayev" names the same alliance in its own."""
-    best = chosen[0]
-    said = best.hit.document.text[best.start:best.end]
-    says_the_same = saying_the_same(said, asked, retriever.names)
-    if says_the_same is None:
-        return []
-    by_name = not given_values(said, asked)  # it names whom the answer names, as it gives no figure
-    near = np.flatnonzero(judged.scores.dense >= bar)  # sentence rows close enough to quote at all
-    gives = [row for row in near if says_the_same(retriever.sentence_texts[row])]
-    nearness = np.full(len(judged.scores.dense), -np.inf)  # (n_sentences,): only the sentences that give them
-    nearness[gives] = judged.scores.dense[gives]
-    more = retriever.passages_of(nearness, len(gives), judged.vector, filters, pool)
-    outlets, found = {c.outlet for c in chosen}, []
-    if more:  # ``ranked`` (the candidates of ``pool``) are re-scored with theirs: BM25 is scaled by the best
-        ranked = candidates(retriever, judged.vector, judged.lexical, asked.focus or asked.text, pool + more,
-                            judged.scores, judged.answered)
-    for candidate in ranked:
-        if (best.dense - candidate.dense if by_name else best.score - candidate.score) > SOURCES_VIEW:
-            continue
-        quoted = _quoted(candidate)
-        text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
-        if (candidate.outlet not in outlets and candidate.dense >= bar and says_the_same(text)
-                and not (judged.answered and text in judged.answered)  # a follow-up's reader has just read it
-                and not shortfall(quoted.hit, quoted.start, quoted.end, asked, retriever.names)):
-            found.append(quoted)
-            outlets.add(candidate.outlet)
-    return found[:room]
-
-
 def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:
     """The answer in small pieces, for streaming; concatenated they give ``text`` back."""
     words = re.findall(r"\S+\s*", text)
@@ -310,6 +264,15 @@ def _speaker_name(speaker: str, retriever: Retriever) -> Name | None:
     if not is_foreign(speaker):
         return Name(tuple(speaker.split()))
     words = [t.english.capitalize() for t in retriever.lexicon.translate(speaker) if t.weight > 0]
+    return Name(tuple(words)) if words else None
+
+
+def _as_written(name: str, retriever: Retriever) -> Name | None:
+    """A name as the English passages write it: a Russian or Kazakh one by the corpus words it clearly
+    transliterates (full weight: "Масимов" is "Masimov", but "Ашимбаев" is not "Beisebayev", at 0.90)."""
+    if not is_foreign(name):
+        return Name(tuple(name.split()))
+    words = [t.english.capitalize() for t in retriever.lexicon.translate(name) if t.weight >= 1.0]
     return Name(tuple(words)) if words else None
 
 

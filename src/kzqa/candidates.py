@@ -77,6 +77,11 @@ class Candidate:
         return self.start if self.context_start is None else self.context_start
 
 
+def quoted(candidate: Candidate) -> Candidate:
+    """The candidate as quoted: with the sentence before it when it leans on that one."""
+    return replace(candidate, start=candidate.quoted_start)
+
+
 def lexical_share(bm25: np.ndarray, query: LexicalQuery) -> np.ndarray:
     """BM25 scaled to [0, 1] by its best, times the share of the question's words BM25 can see at
     all: a Russian question's only visible words may be a year, which must not decide the answer."""

@@ -119,7 +119,7 @@ def new_name(sentence: str, question: str, names: NameIndex | None = None,
     sentence's first word alone is a capital by position, unless ``names`` has seen the corpus write
     it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     asked = _capitalised(question)
-    for _, words in _name_runs(sentence, names):
+    for _, words in name_runs(sentence, names):
         found = {w.lower() for w in words} - NOT_NAMES
         if found and not asked & found and not (asked_as and any(asked_as(w) for w in found)):
             return True
@@ -131,7 +131,7 @@ def _capitalised(text: str) -> set[str]:
     return {w.lower() for _, words in _runs(text) for w in words}
 
 
-def _name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
+def name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
     """The runs of capitalised words of a sentence (or two) that can be names: a sentence's first word
     alone is a capital by position, unless ``names`` has seen the corpus write it capitalised inside a
     sentence ("Tokayev beat ...", but not "Firstly, ...")."""
@@ -234,7 +234,7 @@ class NameIndex:
     def _proper(self, words: Iterable[str]) -> list[str]:
         """Those of the capitalised words that name someone: not titles the documents also write in lower case
         ("Prime Minister"), nor question words, months or weekdays."""
-        return [w for w in words if w.lower() not in NOT_NAMES and not self._common(w)]
+        return [w for w in words if w.lower() not in NOT_NAMES and not self.common(w)]
 
     def written_inside(self, word: str) -> bool:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
@@ -255,7 +255,7 @@ class NameIndex:
         write "in" counts, and a title does when no one else is named ("the President of the Republic of Kazakhstan
         meets ..." -> "President")."""
         held = _capitalised(asked) | {i.lower() for i in initials(asked)}
-        runs = list(_name_runs(sentence, self))
+        runs = list(name_runs(sentence, self))
         title = None  # the first title ("President") whom "he" may stand for, with ``someone``
         found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
         #                                                         not a full name, not the subject, it)
@@ -296,7 +296,7 @@ class NameIndex:
         words are ones the documents never write in lower case: "Daniel Rosenblum". A run of the question's
         own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
         held = _capitalised(question) | {i.lower() for i in initials(question)}
-        for offset, words in _name_runs(sentence, self):
+        for offset, words in name_runs(sentence, self):
             end = _run_end(sentence, offset, words)
             apposition = APPOSITION.match(sentence[end:])
             if not any(map(describes, words + (re.findall(r"\w+", apposition.group(1)) if apposition else []))):
@@ -304,13 +304,13 @@ class NameIndex:
             # (a question's word stands for a word of a name only if that word is no common one: "secured"
             # is not "Security")
             own = [i for i, w in enumerate(words)
-                   if w.lower() in held or describes(w) or (not self._common(w) and asked_word(w))]
+                   if w.lower() in held or describes(w) or (not self.common(w) and asked_word(w))]
             tail = tuple(w for w in words[own[-1] + 1 if own else 0:] if w.lower() not in NOT_NAMES)
-            if sum(not self._common(w) for w in tail) >= 2:
+            if sum(not self.common(w) for w in tail) >= 2:
                 return Name(tail) if self.rare(Name(tail), most_share) else None
         return None
 
-    def _common(self, word: str) -> bool:
+    def common(self, word: str) -> bool:
         """Whether the documents also write the word (or its plural) in lower case."""
         return word.lower() in self._lower or f"{word.lower()}s" in self._lower
 

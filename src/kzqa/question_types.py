@@ -43,7 +43,10 @@ ASKS_FOR_NAME = re.compile(
 # "Who leads ...?", "Who is the leader of ...?", "To whom ...?", "Кто возглавлял ...?", "Штабты кім
 # басқарды?" ask for a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто
 # Абишев?", "Әбішев кім?" ask about the named, and a description answers them.
-_ABOUT_NAMED_EN = r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+(?:[A-Z]|(?i:he|she|they|it|him|her|them)\b)"
+# (A name's or "her" possessive asks for someone else: "Who is Tokayev's wife?", "Who is her husband?".)
+_ABOUT_NAMED_EN = (r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+"
+                   r"(?:[A-Z](?![\w-]*(?:\s+[A-Z][\w-]*)*(?:’s|'s)\s+[a-z])|(?i:he|she|they|it|him|them)\b|"
+                   r"(?i:her)\b(?!\s+[a-z]))")
 _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
 _OPENING = r"^[\W_]*(?:(?i:and|but|so)\s+)?"  # what may come before a question's first word: "And who ...?"
 # Auxiliary verbs: after "which"/"what" they do not name the thing asked for ("What did ...?"), after
