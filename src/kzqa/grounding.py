@@ -20,6 +20,10 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
   nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
   for "Who <did> ...?" the answer is then the best candidate in which someone new does it (``doer``);
+- the question asks who is (now) what it names ("Who is the prime minister of Kazakhstan?") and the
+  sentence names only a former one ("former Kazakhstan prime ministers Imangali Tasmagambetov, Askar
+  Mamin ..."): the word "former" or "ex-" right before one of the question's words (``FORMER``), and
+  the question says nothing of the past itself;
 - the question asks when and the sentence names no date or time the question does not;
 - the question gives a year that neither the sentence's paragraph, those leading to it, the document's
   title, outlet or author (``near_text``) nor the document's date holds;
@@ -32,12 +36,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from kzqa.candidates import Candidate
 from kzqa.chunk import paragraphs_leading_to
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import Name, NameIndex, new_name, question_names
+from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
     DATE,
@@ -52,7 +55,6 @@ from kzqa.question_types import (
     new_dates,
     new_numbers,
     new_years,
-    which_nouns,
 )
 from kzqa.retrieve import Hit
 
@@ -63,9 +65,6 @@ SOURCES_VIEW = 0.08
 # answer. Names most documents use ("Kazakhstan", "Tokayev") are the corpus's topic; with five
 # documents this asks it of the names that only one of them uses.
 RARE_NAME_SHARE = 0.25
-# A name more than this share of the documents use ("Tokayev") is the corpus's topic: another outlet naming it
-# does not say the same thing as the answer that does.
-TOPIC_SHARE = 0.5
 COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new parties"
 # Before the number, only the word it belongs to: the one right before it ("received 81.3%"), or the
 # one before its link and hedge words ("a turnout of 69%", "turnout stood at about 69 percent"), at most
@@ -76,7 +75,11 @@ LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "tot
 LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
-DECIMAL = re.compile(r"(?P<number>\d+\.(?P<fraction>\d+))(?P<unit>%?)")  # "81.3%": figures with decimals round
+# "Who is the prime minister ...?", "Who are the leaders of ...?": who holds it now
+ASKS_WHO_IS_NOW = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+(?:is|are)\s+(?:the|its|their)\s", re.IGNORECASE)
+FORMER = re.compile(r"\b(?:former|ex-|erstwhile|onetime|one-time)\s*((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)", re.IGNORECASE)
+PAST = re.compile(r"\b(?:former|ex|previous|past|erstwhile|onetime|then|once|earlier|before|until|in \d{4})\b",
+                  re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
 
@@ -118,6 +121,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks when and the sentence does not say"
     if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
         return "the question asks for a name and the sentence gives none it does not already have"
+    if names_only_a_former(sentence, asking, asked):
+        return "the question asks who holds an office now, and the sentence names a former holder"
     near = near_text(hit, start, end)
     for year in YEAR.findall(question):
         if year not in near and not (doc.published or "").startswith(year):
@@ -126,6 +131,16 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         if names.rare(name, RARE_NAME_SHARE) and not names.named_in(near, name, RARE_NAME_SHARE):
             return f"the question names {name}, and nothing near the sentence does"
     return None
+
+
+def names_only_a_former(sentence: str, asking: str, asked: Asked) -> bool:
+    """Whether the question asks who is what it names now (ASKS_WHO_IS_NOW, nothing of the past) and the
+    sentence says "former" right before one of its lower-case words ("former Kazakhstan prime ministers")."""
+    if not ASKS_WHO_IS_NOW.search(asking) or PAST.search(asking):
+        return False
+    # (an office is a common noun: "Kazakhstan" of "former Kazakhstan prime ministers" is not what was asked)
+    return any(word.islower() and word not in FUNCTION_WORDS and asked.stem(word) in asked.stems
+               for match in FORMER.finditer(sentence) for word in match.group(1).split())
 
 
 def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float) -> Candidate | None:
@@ -202,80 +217,6 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         if any(asked.stem(w) in asked.stems for w in words):
             counted.append(token)
     return counted
-
-
-def given_values(sentence: str, asked: Asked) -> frozenset[str]:
-    """What the sentence gives for what the question asks, lower-cased, none the question holds: for
-    "how many", the numbers that count what it asks about; for "in what year", years; for "when", dates
-    and years; for another number, each number with the word after it ("seven years"). Another
-    outlet's sentence that gives them all says the same thing."""
-    question = asked.asking
-    if asks_for_count(question):  # what a number counts is read in English words only
-        found = set(counted_numbers(sentence, asked)) if asked.language == "en" else set()
-    elif asks_for_year(question):
-        found = set(YEAR.findall(sentence))
-    elif asks_for_date(question):
-        found = {m.group().lower() for m in DATE.finditer(sentence)} | set(YEAR.findall(sentence))
-    elif asks_for_number(question):
-        tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" ", sentence))]
-        found = {f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else token for i, token in enumerate(tokens)
-                 if NUMBER.fullmatch(token.rstrip("%")) and not YEAR.fullmatch(token)}
-    else:
-        return frozenset()
-    own = {t.lower() for t in TOKEN.findall(question)}  # "two" is no figure of "network"
-    return frozenset(value for value in found if value.split()[0] not in own)
-
-
-def given_name(sentence: str, asked: Asked, names: NameIndex) -> Name | None:
-    """For an English "Which <noun> ...?", the full name the sentence describes by that noun (its stem: "heads"
-    for "head"), not held by the question (as searched: a follow-up's "he" resolved) nor the corpus's topic
-    (``NameIndex.answer_name``). "Who ...?" names no noun, and the first name of a sentence is as often
-    whom the question speaks of as the answer."""
-    nouns = {asked.stem(noun) for noun in which_nouns(asked.asking)} if asked.language == "en" else set()
-    if not nouns:
-        return None
-    return names.answer_name(sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, TOPIC_SHARE,
-                             lambda word: asked.stem(word.lower()) in asked.stems)
-
-
-def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[str], bool] | None:
-    """Whether another sentence says what the answer ``sentence`` says for the question: gives all its
-    ``given_values``; or, when it gives none, names its ``given_name`` whole or by its initials ("CSTO"; not
-    by one word: "Ambassador" is no one) and holds one of the question's words besides the name, what it
-    is asked as and FUNCTION_WORDS ("visited", "January"): an outlet that names Xi Jinping's visit "after
-    the pandemic" says nothing of his congratulations "after the election". None when it gives neither."""
-    values = given_values(sentence, asked)
-    name = None if values else given_name(sentence, asked, names)
-    if name is not None:
-        described = {asked.stem(w.lower()) for w in (*name.words, *which_nouns(asked.asking))}
-        besides = {asked.stem(w) for w in TOKEN.findall(asked.asking.lower()) if w not in FUNCTION_WORDS} - described
-        return lambda text: (names.named_in(text, name, most_share=0.0)
-                             and bool(besides & {asked.stem(w.lower()) for w in TOKEN.findall(text)}))
-    if not values:
-        return None
-    # (a sentence that does not even hold each value's first word, or its whole number, is passed over
-    # without reading it: "81" of "81.31%" in "81.3%", not in "1981")
-    firsts = [re.compile(rf"(?<![\w.]){re.escape(re.split(r'[ .]', value)[0])}(?!\d)") for value in values]
-    return lambda text: (all(first.search(text.lower()) for first in firsts)
-                         and gives_the_same(values, given_values(text, asked)))
-
-
-def gives_the_same(values: frozenset[str], given: frozenset[str]) -> bool:
-    """Whether ``given`` holds each of ``values``; figures rounded to different places are the same
-    ("81.31%" and "81.3%": outlets round the same result differently)."""
-    return all(any(_same_figure(value, other) for other in given) for value in values)
-
-
-def _same_figure(value: str, other: str) -> bool:
-    if value == other:
-        return True
-    a, b = DECIMAL.fullmatch(value), DECIMAL.fullmatch(other)
-    if not (a and b) or a.group("unit") != b.group("unit"):
-        return False
-    places = Decimal(1).scaleb(-min(len(a.group("fraction")), len(b.group("fraction"))))  # 0.1 for 81.3
-    # decimal, not binary floats: 81.35 rounds half up to 81.4
-    return (Decimal(a.group("number")).quantize(places, ROUND_HALF_UP)
-            == Decimal(b.group("number")).quantize(places, ROUND_HALF_UP))
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:
