@@ -168,6 +168,16 @@ def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(cl
     assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")
 
 
+def test_a_search_query_is_held_to_the_server_s_question_limit(service):
+    settings = service.settings.model_copy(update={"max_question_chars": 40})
+    with TestClient(create_app(settings=settings, service=service)) as small:
+        assert small.get("/api/search", params={"q": "Karim Masimov treason"}).status_code == 200
+        body = assert_problem(small.get("/api/search", params={"q": "Karim Masimov " * 4}), 422, "question_too_long")
+        assert "40" in body["detail"]
+        schema = small.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]
+        assert next(p for p in schema if p["name"] == "q")["schema"]["maxLength"] == 40
+
+
 def test_the_chat_page_and_its_assets_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'id="question"' in page.text

@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.add_exception_handler(FilterError, bad_filters)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog, metrics=metrics)  # added last: outermost, so it sees every answer
-    add_api_routes(app)
+    add_api_routes(app, settings.max_question_chars)
     app.include_router(openai_router)
     app.include_router(admin_router)
     add_page_routes(app, settings.web_dir)
@@ -137,7 +137,9 @@ def _messages(body: ChatRequest, settings: Settings) -> list[Message]:
     return [Message(m.role, m.content) for m in body.messages[: last_user + 1]]
 
 
-def add_api_routes(app: FastAPI) -> None:
+def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
+    """The JSON routes; a search query is held to the longest question /api/chat takes (its schema says so)."""
+
     @app.get("/healthz", response_model=Health)
     def healthz(svc: ServiceDep) -> Health:
         manifest = svc.retriever.index.manifest
@@ -156,8 +158,12 @@ def add_api_routes(app: FastAPI) -> None:
             return EventSourceResponse(chat_events(svc, turn, filters))
         return chat_turn(svc, turn, filters)
 
+    # (q's limit is a default, not an Annotated type: this module's annotations are strings, which cannot name a
+    # local value)
+    query_limits = Query(min_length=1, max_length=max_query_chars, pattern=NOT_BLANK)
+
     @app.get("/api/search", response_model=SearchResponse, responses=problems(422))
-    def search(svc: ServiceDep, q: Annotated[str, Query(min_length=1, max_length=1000, pattern=NOT_BLANK)],
+    def search(svc: ServiceDep, q: str = query_limits,
                k: Annotated[int, Query(ge=1, le=50)] = 5,
                outlet: Annotated[list[str], Query(description="Only these outlets (repeatable).")] = [],  # noqa: B006
                published_from: IsoDate | None = None, published_to: IsoDate | None = None) -> SearchResponse:

@@ -89,8 +89,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "string_pattern_mismatch" and e.get("loc", [""])[-1] in ("content", "q")
                for e in errors):
             return problem(request, status, "empty_question", "The question is empty.")
-        if any(e.get("type") == "string_too_long" and e.get("loc", [""])[-1] in ("content", "q") for e in errors):
-            return problem(request, status, "question_too_long", "The question is too long.")
+        too_long = [e for e in errors
+                    if e.get("type") == "string_too_long" and e.get("loc", [""])[-1] in ("content", "q")]
+        if too_long:
+            limit = (too_long[0].get("ctx") or {}).get("max_length")
+            detail = f"The question may hold at most {limit} characters." if limit else "The question is too long."
+            return problem(request, status, "question_too_long", detail)
         detail = "; ".join(f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors[:5])
         return problem(request, status, "invalid_request", detail)
 
