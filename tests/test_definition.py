@@ -75,3 +75,16 @@ def test_asked_for_someone_of_theirs_a_sentence_naming_no_one_else_is_refused(se
     result = ask(service, "Who is Karim Masimov's lawyer?")
     assert not result.answered, result.text
     assert "asks for a name" in result.refusal_reason
+
+
+def test_asked_which_former_president_the_answer_names_him_not_a_photo_caption(service):
+    # the nearest sentence is a caption: "Kazakhstani President Kassym-Jomart Tokayev during a visit to China ..."
+    result = ask(service, "Which former president handed power to Tokayev in 2019?")
+    assert result.answered
+    assert "Nazarbayev" in result.text and "during a visit to China" not in result.text
+
+
+def test_a_name_that_holds_the_noun_asked_for_is_kept_as_the_answer(service):
+    # "the National Security Committee" is the agency: no other sentence's name is put before it
+    result = ask(service, "Which security agency warned of destabilization attempts?")
+    assert result.answered and "warnings from the National Security Committee" in result.text

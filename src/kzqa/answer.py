@@ -10,7 +10,7 @@ within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources s
 whether something is so) and speaks of what the question names (``grounding.speaks_of_what_is_named``:
 "the CSTO"), or that gives the same figure or full name (``corroborate.py``). Asked "Who is <name>?",
 it quotes instead the best sentence nearly as good that says who they are (``definition.py``), however
-far from the question.
+far from the question; asked "Which <noun> ...?", the best one nearly as good that names someone by it.
 
 kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
 in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
@@ -34,7 +34,7 @@ import numpy as np
 from kzqa.candidates import Candidate, candidates, quoted, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, questions, searched_as
 from kzqa.corroborate import Judged, corroborating
-from kzqa.definition import describing
+from kzqa.definition import describing, named_by_noun
 from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
@@ -185,6 +185,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
             chosen, reason = [quoted(someone)], None
         elif description and description is not ranked[0]:
             chosen, reason = [quoted(description)], None
+        elif named := named_by_noun(ranked, asked, retriever.names):
+            chosen, reason = [quoted(named)], None
         # another outlet's line is quoted only if it could be the answer too
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
         # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)

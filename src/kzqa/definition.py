@@ -1,4 +1,5 @@
-"""Whether a sentence says who or what someone named is: the answer to "Who is Karim Masimov?".
+"""Whether a sentence says who or what someone named is: the answer to "Who is Karim Masimov?" (and "Which
+<noun> ...?").
 
 A question about one person by name alone (``question_types.asked_about``) is answered by what the
 corpus says that person is, not by any sentence that mentions them: "Karim Masimov, the chairman of
@@ -18,8 +19,10 @@ defines a person (the patterns of definition-question answering, e.g. Hildebrand
   Security Committee ..., Karim Masimov, ...");
 - a copula with an article after it ("Tokayev is a diplomat himself").
 
+"Which <noun> ...?" is answered alike by a sentence that names someone by that noun (``named_by_noun``).
+
 A Russian or Kazakh question's name ("Кто такой Масимов?") is read as the passages write it by the caller
-(``answer._speaker_name``: its nearest corpus word).
+(``answer._as_written``: the corpus words it clearly spells).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from kzqa.candidates import Candidate
 from kzqa.grounding import SOURCES_VIEW, Asked, shortfall
 from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import APPOSITION, NOT_NAMES, Name, NameIndex, name_runs
+from kzqa.question_types import which_nouns
 
 ARTICLE = r"(?:the|a|an)"
 COPULA = re.compile(rf"\s+(?:is|was|has been|had been)\s+(?:also\s+)?{ARTICLE}\s+[^\W\d_]", re.IGNORECASE)
@@ -86,5 +90,39 @@ def describing(ranked: Sequence[Candidate], name: Name | None, asked: Asked, nam
         sentence = candidate.hit.document.text[candidate.start:candidate.end]
         if (describes(sentence, name, names)
                 and not shortfall(candidate.hit, candidate.quoted_start, candidate.end, asked, names)):
+            return candidate
+    return None
+
+
+def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -> Candidate | None:
+    """For an English "Which <noun> ...?" whose best sentence names no one by that noun, the best candidate
+    within SOURCES_VIEW of it that does (``NameIndex.answer_name``: "former President Nursultan Nazarbayev"
+    for "Which former president handed power to Tokayev in 2019?", whose best sentence is a photo caption
+    of Tokayev), passing every check as quoted; None otherwise, or when the noun is part of a name the best
+    sentence gives, none of whose other words the question holds ("Which security agency ...?": "the National
+    Security Committee"). The corpus's topic may be the answer here."""
+    nouns = {asked.stem(noun) for noun in which_nouns(asked.asking)} if asked.language == "en" else set()
+    if not ranked or not nouns:
+        return None
+
+    def names_one(candidate: Candidate) -> bool:
+        sentence = candidate.hit.document.text[candidate.start:candidate.end]
+        return names.answer_name(sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, 1.0,
+                                 lambda word: asked.stem(word.lower()) in asked.stems) is not None
+
+    def noun_in_a_new_name(candidate: Candidate) -> bool:  # "the National Security Committee" for "Which agency"
+        sentence = candidate.hit.document.text[candidate.start:candidate.end]
+        return any(any(asked.stem(w.lower()) in nouns for w in words)
+                   and not any(w.lower() in held or asked.stem(w.lower()) in asked.stems
+                               for w in words if asked.stem(w.lower()) not in nouns)
+                   for _, words in name_runs(sentence, names))
+
+    held = {w.lower() for w in re.findall(r"[^\W\d_]+", asked.asking) if w[:1].isupper()}
+    if names_one(ranked[0]) or noun_in_a_new_name(ranked[0]):
+        return None
+    for candidate in ranked[1:]:
+        if candidate.score < ranked[0].score - SOURCES_VIEW:
+            break
+        if names_one(candidate) and not shortfall(candidate.hit, candidate.quoted_start, candidate.end, asked, names):
             return candidate
     return None
