@@ -167,7 +167,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
                   retriever.chunk_lexical.stem, language, focus=focus)
     # "Who is Karim Masimov?": a sentence that says who he is, by name, answers however far its wording is
     about = asked_about(asked.asking)
-    description = describing(ranked, _as_written(about, retriever) if about else None, asked, retriever.names)
+    about_name = _as_written(about, retriever, clearly=True) if about else None
+    description = describing(ranked, about_name, asked, retriever.names)
     if not hits:
         chosen, reason = [], (filters and filters.reversed) or "no passage matches the chosen outlets and dates"
     elif language == "en" and not retriever.chunk_lexical.shares_a_word(query):
@@ -241,7 +242,7 @@ def _ranked(retriever: Retriever, question: str, query: str, searched: Judged, h
     pool = with_nearest_sentences(retriever, sentence_vector, sentence_lexical, hits, filters,
                                   asks_for_sources(focus), scores) if hits else []
     ranked = candidates(retriever, sentence_vector, sentence_lexical, focus, pool, scores, answered)
-    if speaker and (name := _speaker_name(speaker, retriever)):
+    if speaker and (name := _as_written(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
     return ranked, pool, Judged(sentence_vector, sentence_lexical, scores, answered)
 
@@ -261,20 +262,14 @@ def extractive_events(result: Answer) -> Iterator[tuple[str, object]]:
     yield "done", result
 
 
-def _speaker_name(speaker: str, retriever: Retriever) -> Name | None:
-    """The speaker's name as the English passages write it (a Russian name by its nearest corpus word)."""
-    if not is_foreign(speaker):
-        return Name(tuple(speaker.split()))
-    words = [t.english.capitalize() for t in retriever.lexicon.translate(speaker) if t.weight > 0]
-    return Name(tuple(words)) if words else None
-
-
-def _as_written(name: str, retriever: Retriever) -> Name | None:
-    """A name as the English passages write it: a Russian or Kazakh one by the corpus words it clearly
-    transliterates (full weight: "Масимов" is "Masimov", but "Ашимбаев" is not "Beisebayev", at 0.90)."""
+def _as_written(name: str, retriever: Retriever, clearly: bool = False) -> Name | None:
+    """A name as the English passages write it: a Russian or Kazakh one by its nearest corpus words (a
+    speaker's), or, ``clearly``, only by those it transliterates at full weight (whom "Who is ...?" asks
+    about: "Масимов" is "Masimov", but "Ашимбаев" is not "Beisebayev", at 0.90)."""
     if not is_foreign(name):
         return Name(tuple(name.split()))
-    words = [t.english.capitalize() for t in retriever.lexicon.translate(name) if t.weight >= 1.0]
+    words = [t.english.capitalize() for t in retriever.lexicon.translate(name)
+             if (t.weight >= 1.0 if clearly else t.weight > 0)]
     return Name(tuple(words)) if words else None
 
 

@@ -31,18 +31,18 @@ import re
 from collections.abc import Sequence
 
 from kzqa.candidates import Candidate
-from kzqa.grounding import SOURCES_VIEW, Asked, shortfall
+from kzqa.grounding import Asked, second_choice
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import APPOSITION, NOT_NAMES, Name, NameIndex, name_runs
+from kzqa.names import APPOSITION, NOT_NAMES, Name, NameIndex, capitalised, name_runs, run_end
 from kzqa.question_types import which_nouns
 
 ARTICLE = r"(?:the|a|an)"
 COPULA = re.compile(rf"\s+(?:is|was|has been|had been)\s+(?:also\s+)?{ARTICLE}\s+[^\W\d_]", re.IGNORECASE)
+# Common nouns right before the name, after an article: "the incumbent president Kassym-Jomart Tokayev".
+ROLE_BEFORE = re.compile(rf"\b(?i:{ARTICLE})\s+((?:[a-z][\w-]*\s+){{1,3}})$")
 # A clause before ", <name>," that describes it: from the sentence's start or the comma before, an article
 # (after one word at most, not a preposition: "In the election, Tokayev, ..." says where, not who), and no
 # comma up to the one before the name ("Only the former head of the National Security Committee ..., ").
-# Common nouns right before the name, after an article: "the incumbent president Kassym-Jomart Tokayev".
-ROLE_BEFORE = re.compile(rf"\b(?i:{ARTICLE})\s+((?:[a-z][\w-]*\s+){{1,3}})$")
 PREPOSITIONS = ("in", "on", "at", "by", "for", "with", "from", "to", "of", "after", "before", "during", "under",
                 "over", "since", "until", "among", "between", "against", "about", "into", "through", "amid", "despite")
 DESCRIBED_BEFORE = re.compile(rf"(?:^|[,;:(])\s*(?:(?!(?i:{'|'.join(PREPOSITIONS)})\b)[^\W\d_]+\s+)?(?i:{ARTICLE})\s+"
@@ -63,8 +63,7 @@ def describes(sentence: str, name: Name, names: NameIndex) -> bool:
         role = ROLE_BEFORE.search(sentence[:offset])
         if role and not FUNCTION_WORDS & set(role.group(1).split()):
             return True  # "the incumbent president Kassym-Jomart Tokayev" (not "the vote for Tokayev")
-        end = offset + sentence[offset:].find(words[-1]) + len(words[-1])
-        after = sentence[end:]
+        after = sentence[run_end(sentence, offset, words):]
         apposition = APPOSITION.match(after)
         if apposition and re.match(r"\s*[a-z]", apposition.group(1)):
             return True  # ", the chairman of the National Security Committee,"
@@ -76,30 +75,23 @@ def describes(sentence: str, name: Name, names: NameIndex) -> bool:
 
 
 def describing(ranked: Sequence[Candidate], name: Name | None, asked: Asked, names: NameIndex) -> Candidate | None:
-    """For "Who is <name>?" (``name``, as the passages write it), the best candidate that ``describes`` it,
-    within SOURCES_VIEW of the best (as ``grounding.doer`` picks a second choice), passing every check as
-    quoted; None without a name, or when none does. It need not be as close to the question as an answer
+    """For "Who is <name>?" (``name``, as the passages write it), the best candidate that ``describes`` it
+    (``grounding.second_choice``: within SOURCES_VIEW of the best, passing every check as quoted); None
+    without a name, or when none does. It need not be as close to the question as an answer
     must be otherwise (``Settings.min_score``): a question of a name alone is short, and e5 scores every
     sentence far from it ("Who is Charles Michel?": 0.79 at best), where the name, written in the sentence,
     pins it down."""
     if not ranked or name is None:
         return None
-    for candidate in ranked:
-        if candidate.score < ranked[0].score - SOURCES_VIEW:
-            break
-        sentence = candidate.hit.document.text[candidate.start:candidate.end]
-        if (describes(sentence, name, names)
-                and not shortfall(candidate.hit, candidate.quoted_start, candidate.end, asked, names)):
-            return candidate
-    return None
+    return second_choice(ranked, lambda c: describes(c.hit.document.text[c.start:c.end], name, names), asked, names)
 
 
 def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -> Candidate | None:
     """For an English "Which <noun> ...?" whose best sentence names no one by that noun, the best candidate
-    within SOURCES_VIEW of it that does (``NameIndex.answer_name``: "former President Nursultan Nazarbayev"
-    for "Which former president handed power to Tokayev in 2019?", whose best sentence is a photo caption
-    of Tokayev), passing every check as quoted; None otherwise, or when the noun is part of a name the best
-    sentence gives, none of whose other words the question holds ("Which security agency ...?": "the National
+    nearly as good that does (``grounding.second_choice``, by ``NameIndex.answer_name``): "former President
+    Nursultan Nazarbayev" for "Which former president handed power to Tokayev in 2019?", whose best sentence
+    is a photo caption of Tokayev. None otherwise, or when the noun is part of a name the best sentence
+    gives, none of whose other words the question holds ("Which security agency ...?": "the National
     Security Committee"). The corpus's topic may be the answer here."""
     nouns = {asked.stem(noun) for noun in which_nouns(asked.asking)} if asked.language == "en" else set()
     if not ranked or not nouns:
@@ -117,12 +109,7 @@ def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -
                                for w in words if asked.stem(w.lower()) not in nouns)
                    for _, words in name_runs(sentence, names))
 
-    held = {w.lower() for w in re.findall(r"[^\W\d_]+", asked.asking) if w[:1].isupper()}
+    held = capitalised(asked.asking)
     if names_one(ranked[0]) or noun_in_a_new_name(ranked[0]):
         return None
-    for candidate in ranked[1:]:
-        if candidate.score < ranked[0].score - SOURCES_VIEW:
-            break
-        if names_one(candidate) and not shortfall(candidate.hit, candidate.quoted_start, candidate.end, asked, names):
-            return candidate
-    return None
+    return second_choice(ranked, names_one, asked, names)  # (the best is not one: see above)

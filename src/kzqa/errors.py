@@ -86,12 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem(request, status, "malformed_json", "The request body is not valid JSON.")
         if any(tuple(e.get("loc", ())) == ("body",) for e in errors):  # no body, or one not read as JSON
             return _unread_body(request, status)
-        if any(e.get("type") == "string_pattern_mismatch" and e.get("loc", [""])[-1] in ("content", "q")
-               for e in errors):
+        if _question_errors(errors, "string_pattern_mismatch"):
             return problem(request, status, "empty_question", "The question is empty.")
-        too_long = [e for e in errors
-                    if e.get("type") == "string_too_long" and e.get("loc", [""])[-1] in ("content", "q")]
-        if too_long:
+        if too_long := _question_errors(errors, "string_too_long"):
             limit = (too_long[0].get("ctx") or {}).get("max_length")
             detail = f"The question may hold at most {limit} characters." if limit else "The question is too long."
             return problem(request, status, "question_too_long", detail)
@@ -160,3 +157,8 @@ class BodyLimit:
 
     def _detail(self) -> str:
         return f"The request body is larger than {self.max_bytes} bytes."
+
+
+def _question_errors(errors: list, error_type: str) -> list:
+    """The validation errors of that type on a question: a message's ``content`` or a search's ``q``."""
+    return [e for e in errors if e.get("type") == error_type and e.get("loc", [""])[-1] in ("content", "q")]

@@ -154,17 +154,27 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
     if not ranked or not (deed := asked_deed(asked.asking)):
         return None
     did, stem, question_gives = asked.stem(deed.lower()), asked.stem, question_names(asked.asking)
+
+    def does_it(candidate: Candidate) -> bool:
+        sentence = candidate.hit.document.text[candidate.start:candidate.end]
+        near = near_text(candidate.hit, candidate.quoted_start, candidate.end)
+        return bool(candidate.dense >= bar
+                    and names.referent(sentence, asked.asking, lambda w: stem(w.lower()) in asked.stems,
+                                       subject_of=lambda w: stem(w.lower()) == did)
+                    and all(names.named_in(near, name, 1.0) for name in question_gives))
+
+    return second_choice(ranked, does_it, asked, names)
+
+
+def second_choice(ranked: Sequence[Candidate], accepts: Callable[[Candidate], bool], asked: Asked,
+                  names: NameIndex) -> Candidate | None:
+    """The best candidate within SOURCES_VIEW of the best that ``accepts`` takes and that passes every check
+    (``shortfall``) as quoted, with the sentence it leans on; None when none does. ``doer`` and
+    ``definition.py`` pick the answer by it when the best sentence does not say what is asked."""
     for candidate in ranked:
         if candidate.score < ranked[0].score - SOURCES_VIEW:
             break
-        start = candidate.quoted_start
-        sentence = candidate.hit.document.text[candidate.start:candidate.end]
-        near = near_text(candidate.hit, start, candidate.end)
-        if (candidate.dense >= bar
-                and names.referent(sentence, asked.asking, lambda w: stem(w.lower()) in asked.stems,
-                                   subject_of=lambda w: stem(w.lower()) == did)
-                and all(names.named_in(near, name, 1.0) for name in question_gives)
-                and not shortfall(candidate.hit, start, candidate.end, asked, names)):
+        if accepts(candidate) and not shortfall(candidate.hit, candidate.quoted_start, candidate.end, asked, names):
             return candidate
     return None
 

@@ -84,7 +84,7 @@ def _runs(text: str) -> Iterator[tuple[int, list[str]]]:
             offset += len(part)
 
 
-def _run_end(text: str, offset: int, words: list[str]) -> int:
+def run_end(text: str, offset: int, words: list[str]) -> int:
     """Where the run of capitalised ``words`` found at ``offset`` ends in the text."""
     return offset + text[offset:].find(words[-1]) + len(words[-1])
 
@@ -118,7 +118,7 @@ def new_name(sentence: str, question: str, names: NameIndex | None = None,
     words (the English stand-ins of a Russian question's words); months and weekdays are no names. A
     sentence's first word alone is a capital by position, unless ``names`` has seen the corpus write
     it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
-    asked = _capitalised(question)
+    asked = capitalised(question)
     for _, words in name_runs(sentence, names):
         found = {w.lower() for w in words} - NOT_NAMES
         if found and not asked & found and not (asked_as and any(asked_as(w) for w in found)):
@@ -126,7 +126,7 @@ def new_name(sentence: str, question: str, names: NameIndex | None = None,
     return False
 
 
-def _capitalised(text: str) -> set[str]:
+def capitalised(text: str) -> set[str]:
     """The words of a text's runs of capitalised words, lower-cased."""
     return {w.lower() for _, words in _runs(text) for w in words}
 
@@ -254,7 +254,7 @@ class NameIndex:
         "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place the documents
         write "in" counts, and a title does when no one else is named ("the President of the Republic of Kazakhstan
         meets ..." -> "President")."""
-        held = _capitalised(asked) | {i.lower() for i in initials(asked)}
+        held = capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(name_runs(sentence, self))
         title = None  # the first title ("President") whom "he" may stand for, with ``someone``
         found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
@@ -268,7 +268,7 @@ class NameIndex:
                 if someone and title is None and words[0].lower() not in NOT_NAMES:
                     title = words[-1]
                 continue
-            end = _run_end(sentence, offset, words)
+            end = run_end(sentence, offset, words)
             # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
             upto = next((o for o, later in runs[i + 1:] if {w.lower() for w in later} - NOT_NAMES), len(sentence))
             following = [w for w in re.findall(r"[^\W\d_]+(?:['’]t)?", sentence[end:upto])
@@ -295,9 +295,9 @@ class NameIndex:
         holds (as written, or a name's word by ``asked_word``: its searched words), if at least two of those
         words are ones the documents never write in lower case: "Daniel Rosenblum". A run of the question's
         own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
-        held = _capitalised(question) | {i.lower() for i in initials(question)}
+        held = capitalised(question) | {i.lower() for i in initials(question)}
         for offset, words in name_runs(sentence, self):
-            end = _run_end(sentence, offset, words)
+            end = run_end(sentence, offset, words)
             apposition = APPOSITION.match(sentence[end:])
             if not any(map(describes, words + (re.findall(r"\w+", apposition.group(1)) if apposition else []))):
                 continue
