@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kzqa import retrieve
 from kzqa.answer import Message, answer
-from kzqa.lexicon import MOST_WORDS, corpus_vocabulary, is_foreign, words_of
+from kzqa.lexicon import MOST_WORDS, Lexical, corpus_vocabulary, is_foreign, words_of
 
 
 def test_the_vocabulary_is_the_corpus_words_without_stop_words():
@@ -40,6 +40,21 @@ def test_english_and_words_the_corpus_already_has_are_left_alone(service):
     lexicon = service.retriever.lexicon
     assert lexicon.translate("Tokayev won the snap election") == []
     assert "türkiye" in lexicon.vocabulary and lexicon.translate("Türkiye") == []
+
+
+def test_the_percent_sign_is_the_word_percent_to_bm25():
+    lexical = Lexical(["Tokayev received 81.3% of the votes.", "Turnout was high in Almaty."])
+    scores = lexical.scores(lexical.query("What percent did he get?"))
+    assert scores[0] > 0 and scores[1] == 0
+    assert lexical.words("81.3% of the votes") == lexical.words("81.3 percent of the votes")
+
+
+def test_asked_what_percent_the_result_written_with_a_sign_beats_a_forecast_in_words(service):
+    # "81.3% of the votes" is the result; PolitNavigator's "at least 70 percent of the votes" a forecast
+    # that, before "%" read as "percent", was the only sentence BM25 saw the question's word in.
+    for question in ("What percent of the vote did Tokayev get?", "Сколько процентов набрал Токаев?"):
+        result = answer([Message("user", question)], service.retriever, service.settings)
+        assert result.answered and result.text.splitlines()[0].count("81.3%") == 1, result.text
 
 
 def test_a_russian_question_is_searched_by_bm25_with_its_translated_words(service):

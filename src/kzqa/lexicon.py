@@ -41,6 +41,7 @@ from kzqa.embed import Embedder
 
 LEXICON_VERSION = 2  # of the word rules below (recorded in the index manifest)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # a run of letters, with inner apostrophes; hyphens split
+PERCENT_SIGN = re.compile(r"%")
 SHORTEST = 3  # letters; shorter words are mostly prepositions, and their matches noise ("в" -> "d")
 Z_MARGIN = 0.2  # above the chance level: no weight yet
 Z_SPAN = 2.0  # from no weight to full weight
@@ -53,6 +54,12 @@ STOP_WORDS_LIST = sorted(STOP_WORDS)  # as bm25s.tokenize takes them
 # speak of the same thing; but for "won", which it holds as the piece of "won't" (as "don", "couldn"), and
 # which is a verb of this corpus's topic ("Who won?")
 FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS) - {"won"}
+
+
+def _spelled(text: str) -> str:
+    """The text with "%" written as the word BM25 can match: "81.3%" and "70 percent" both say "percent"
+    (bm25s's tokens are runs of two or more word characters, which leave the sign out)."""
+    return PERCENT_SIGN.sub(" percent ", text)
 
 
 def words_of(text: str) -> list[str]:
@@ -122,7 +129,8 @@ class Lexical:
     def __init__(self, texts: list[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
-        tokens = bm25s.tokenize(texts, stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False)
+        tokens = bm25s.tokenize([_spelled(t) for t in texts], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer,
+                                show_progress=False)
         self._bm25.index(tokens, show_progress=False)
         self._vocab = set(tokens.vocab)
 
@@ -132,7 +140,7 @@ class Lexical:
 
     def words(self, query: str) -> list[str]:
         """The query's stemmed words, stop words dropped."""
-        return bm25s.tokenize([query], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
+        return bm25s.tokenize([_spelled(query)], stopwords=STOP_WORDS_LIST, stemmer=self._stemmer, show_progress=False,
                               return_ids=False)[0]
 
     def shares_a_word(self, text: str) -> bool:
