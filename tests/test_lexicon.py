@@ -49,6 +49,14 @@ def test_the_percent_sign_is_the_word_percent_to_bm25():
     assert lexical.words("81.3% of the votes") == lexical.words("81.3 percent of the votes")
 
 
+def test_british_and_american_spellings_are_one_word_to_bm25():
+    lexical = Lexical(["Kazakhstan, Kyrgyzstan and several of their neighbors abstained.",
+                       "He refused to recognise the republics."])
+    assert lexical.scores(lexical.query("Which neighbouring states abstained?"))[0] > 0
+    assert lexical.scores(lexical.query("What did he refuse to recognize?"))[1] > 0
+    assert lexical.words("the Organisation") == lexical.words("the organization")
+
+
 def test_asked_what_percent_the_result_written_with_a_sign_beats_a_forecast_in_words(service):
     # "81.3% of the votes" is the result; PolitNavigator's "at least 70 percent of the votes" a forecast
     # that, before "%" read as "percent", was the only sentence BM25 saw the question's word in.

@@ -36,6 +36,7 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 import Stemmer
+from breame.spelling import get_american_spelling
 
 from kzqa.embed import Embedder
 
@@ -57,9 +58,11 @@ FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS) - {"won"}
 
 
 def _spelled(text: str) -> str:
-    """The text with "%" written as the word BM25 can match: "81.3%" and "70 percent" both say "percent"
-    (bm25s's tokens are runs of two or more word characters, which leave the sign out)."""
-    return PERCENT_SIGN.sub(" percent ", text)
+    """The text as BM25 reads it: "%" as the word "percent" ("81.3%" and "70 percent" both say it; bm25s's
+    tokens are runs of two or more word characters, which leave the sign out), and each British spelling
+    as the American one (breame's dictionary: Warsaw Point writes "recognise", Nikkei Asia "neighbors",
+    and a reader either), lower-cased as BM25 reads every word."""
+    return WORD.sub(lambda m: get_american_spelling(m.group()), PERCENT_SIGN.sub(" percent ", text))
 
 
 def words_of(text: str) -> list[str]:

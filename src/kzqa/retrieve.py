@@ -7,7 +7,7 @@
   sentences, so one that answers in a single sentence among unrelated ones ranks low by cos(q, c)
   alone; its best sentence lifts it;
 - lexical: BM25 (``lexicon.Lexical``: bm25s, Porter-stemmed English, stop words dropped, "%" read as
-  "percent") over the chunk texts;
+  "percent", British spellings as American) over the chunk texts;
 - fusion: weighted reciprocal rank fusion, ``rrf(c) = sum over rankings of w / (RRF_K + rank(c))``,
   which needs no score calibration between the two rankings; w = 1 for dense, and for lexical the
   share of the question's words that occur in the corpus. A Russian or Kazakh question shares no
