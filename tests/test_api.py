@@ -74,6 +74,12 @@ def test_a_search_naming_an_outlet_returns_its_passages_and_says_what_was_search
     assert (plain["query"], plain["outlets"]) == ("Tokayev's reforms", [])
 
 
+def test_a_search_with_a_name_spelt_otherwise_searches_the_documents_spelling(client):
+    body = client.get("/api/search", params={"q": "Nazarbaev Masimov Judas", "k": 3}).json()
+    assert body["query"] == "Nazarbayev Masimov Judas"
+    assert any("Judas" in result["text"] for result in body["results"])
+
+
 def test_documents_list_and_one_document_with_its_chunks(client):
     listing = client.get("/api/documents").json()["documents"]
     assert len(listing) == 5 and all("text" not in d for d in listing)

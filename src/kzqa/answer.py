@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -143,6 +143,10 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
 def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings,
            filters: Filters | None = None, query: str | None = None) -> Answer:
     """The extractive answer; ``query`` overrides the search built from the conversation."""
+    # a name spelt otherwise than the documents do ("Tokaev") is read as theirs ("Tokayev"), in every question
+    messages = [replace(m, content=retriever.respeller.respelled(m.content)) if m.role == "user" else m
+                for m in messages]
+    query = retriever.respeller.respelled(query) if query else None  # an LLM's standalone question too
     # resolved once, for the query and the hold-back
     asked_so_far = questions(messages, retriever.referent, retriever.person)
     question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)

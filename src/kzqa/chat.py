@@ -115,7 +115,7 @@ def search_passages(service: Service, query: str, k: int, filters: Filters | Non
     """The k passages closest to a query, best first, with what was searched: a query naming an
     outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
     service.retriever.check(filters)
-    searched, scoped = service.retriever.scope(query, filters)
+    searched, scoped = service.retriever.scope(service.retriever.respeller.respelled(query), filters)
     hits = service.retriever.search(searched, k, scoped)
     return SearchResponse(query=searched, outlets=sorted(scoped.outlets) if scoped else [],
                           results=[Passage(**passage(hit)) for hit in hits])

@@ -207,6 +207,10 @@ class NameIndex:
                         return Name((place,))
         return name
 
+    def single_words(self) -> frozenset[str]:
+        """The one-word names the documents use ("Tokayev", "Astana"), not common words they capitalise."""
+        return frozenset(key for key in self._documents if " " not in key and self._proper([key]))
+
     def rare(self, name: Name, most_share: float) -> bool:
         """Whether at most ``most_share`` of the documents use the name and one of its words: "President
         Tokayev" is as common as its words, however few documents write the two together."""

@@ -42,6 +42,7 @@ from kzqa.ingest import Document
 from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
 from kzqa.names import Name, NameIndex
 from kzqa.phrases import leans_back, source_frames, without_source
+from kzqa.respell import Respeller
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
@@ -121,6 +122,7 @@ class Retriever:
         self.chunk_lexical = Lexical([c.text for c in index.chunks])
         self.lexicon = Lexicon(index.vocabulary, index.vocabulary_vectors, embedder)
         self.names = NameIndex(index.documents.values())
+        self.respeller = Respeller(self.names)
         sentence_keys = sorted(index.sentence_rows, key=index.sentence_rows.__getitem__)
         # Row of the sentence before each sentence in its document (itself for a document's first):
         # rows are sorted by (doc_id, start), so the previous row is the previous sentence.
