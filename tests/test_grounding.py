@@ -13,7 +13,7 @@ import Stemmer
 
 from kzqa.candidates import candidates
 from kzqa.corroborate import given_values, gives_the_same
-from kzqa.grounding import Asked, counts_something_asked, doer
+from kzqa.grounding import Asked, counted_numbers, counts_something_asked, doer
 from kzqa.phrases import REFUSAL, asking_part
 from kzqa.question_types import (
     asked_deed,
@@ -258,3 +258,7 @@ def test_counting_looks_at_the_words_next_to_each_number():
     assert not counts_something_asked("Voting began in 2022 at 8 am.", turnout)  # years never count
     share = Asked("What share voted?", frozenset({"share", "vote"}), stem)
     assert counts_something_asked("He got 81.3% in the end.", share)  # a percentage is a share
+    ran = Asked("How many candidates ran against Tokayev?", frozenset({"candid", "ran", "tokayev"}), stem)
+    # a number's words end at a comma: "two" counts the women, not what "ran" before the comma speaks of
+    assert counted_numbers("In addition to Tokayev, five other candidates ran, two of them women.", ran) == ["five"]
+    assert counted_numbers("Five candidates ran; two were women.", ran) == ["five"]

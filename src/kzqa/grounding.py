@@ -10,7 +10,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   no number of the sentence, other than the question's own, years and days of dates, counts
   something the question speaks of:
   one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
-  among the COUNTED_AFTER words after the number or the word before it, past link and hedge words
+  among the COUNTED_AFTER words after the number or the word before it (in its clause: not past a comma,
+  semicolon, colon, bracket or dash, ``CLAUSE_END``), past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
@@ -74,6 +75,10 @@ LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "tot
                    "less", "fewer", "than", "least", "up"})
 LINKED = 3
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
+# What ends the words a number belongs to: "five other candidates ran, two of them women" counts women by
+# "two", not what "ran" (before the comma) speaks of.
+CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
+CLAUSE_TOKEN = re.compile(rf"{TOKEN.pattern}|{CLAUSE_END.pattern}")
 PERCENT = frozenset({"%", "percent", "per"})  # "per cent"
 # "Who is the prime minister ...?", "Who are the leaders of ...?": who holds it now
 ASKS_WHO_IS_NOW = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+(?:is|are)\s+(?:the|its|their)\s", re.IGNORECASE)
@@ -213,14 +218,17 @@ def counts_something_asked(sentence: str, asked: Asked) -> bool:
 
 def counted_numbers(sentence: str, asked: Asked) -> list[str]:
     """The numbers of the sentence that count something the question speaks of, lower-cased ("five", "81.3%")."""
-    tokens = [t.lower() for t in TOKEN.findall(DATE.sub(" date ", sentence))]  # a date's day counts nothing
+    # a date's day counts nothing; clause punctuation is kept as a token, for a number's words end there
+    tokens = [t.lower() for t in CLAUSE_TOKEN.findall(DATE.sub(" date ", sentence))]
     own = {n.lower() for n in NUMBER.findall(asked.text)}
     counted = []
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
         if not NUMBER.fullmatch(number) or number in own or YEAR.fullmatch(number):
             continue
-        around = tokens[_belongs_to(tokens, i): i + 1 + COUNTED_AFTER]
+        after = tokens[i + 1: i + 1 + COUNTED_AFTER]
+        ends = next((j for j, t in enumerate(after) if CLAUSE_END.fullmatch(t)), len(after))
+        around = tokens[_belongs_to(tokens, i): i + 1] + after[:ends]
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
             words += SHARE_WORDS
