@@ -23,6 +23,7 @@ from kzqa.question_types import (
     asks_for_number,
     asks_for_year,
     attribution,
+    gives_an_age,
     new_dates,
     new_numbers,
 )
@@ -262,3 +263,18 @@ def test_counting_looks_at_the_words_next_to_each_number():
     # a number's words end at a comma: "two" counts the women, not what "ran" before the comma speaks of
     assert counted_numbers("In addition to Tokayev, five other candidates ran, two of them women.", ran) == ["five"]
     assert counted_numbers("Five candidates ran; two were women.", ran) == ["five"]
+
+
+def test_asked_how_old_the_answer_gives_the_age_of_whom_the_question_names(service):
+    # the best sentence of these says "for the next seven years" or "back in 2019", no age: the one giving
+    # Caliber.Az's "69-year-old Kassym-Jomart Tokayev" is quoted instead
+    for question in ("How old was Tokayev when he won the election?",
+                     "How old was Tokayev at the time of the November 2022 presidential election?"):
+        result = ask(service, question)
+        assert result.answered and "69-year-old" in result.text, question
+    # Tokayev's age is no answer about someone else
+    for question in ("How old is Nazarbayev?", "How old is Putin?"):
+        result = ask(service, question)
+        assert not result.answered and "no age" in result.refusal_reason, question
+    assert gives_an_age("at the age of sixty-nine") and gives_an_age("he was aged 69")
+    assert not gives_an_age("for the next seven years") and not gives_an_age("the age of reforms")

@@ -38,6 +38,7 @@ from kzqa.definition import describing, named_by_noun
 from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
+    aged,
     doer,
     near_text,
     refusal,
@@ -186,7 +187,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     else:
         chosen = choose(ranked, question, settings.answer_sentences, speaks_of_what_is_named(asked, retriever.names))
         reason = shortfall(chosen[0].hit, chosen[0].start, chosen[0].end, asked, retriever.names)
-        if reason and (someone := doer(ranked, asked, retriever.names, bar)):
+        if reason and (someone := doer(ranked, asked, retriever.names, bar) or aged(ranked, asked, retriever.names)):
             chosen, reason = [quoted(someone)], None
         elif description and description is not ranked[0]:
             chosen, reason = [quoted(description)], None

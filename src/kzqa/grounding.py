@@ -26,6 +26,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   Mamin ..."): the word "former" or "ex-" right before one of the question's words (``FORMER``), and
   the question says nothing of the past itself;
 - the question asks when and the sentence names no date or time the question does not;
+- the question (in English) asks how old, and the sentence gives no age ("69-year-old", "aged 69"); the
+  answer is then the best candidate that gives the age of everyone the question names (``aged``);
 - the question gives a year that neither the sentence's paragraph, those leading to it, the document's
   title, outlet or author (``near_text``) nor the document's date holds;
 - the question gives a name that at most RARE_NAME_SHARE of the documents use (``names.py``) and
@@ -48,11 +50,13 @@ from kzqa.question_types import (
     NUMBER,
     YEAR,
     asked_deed,
+    asks_for_age,
     asks_for_count,
     asks_for_date,
     asks_for_name,
     asks_for_number,
     asks_for_year,
+    gives_an_age,
     new_dates,
     new_numbers,
     new_years,
@@ -122,6 +126,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
             return "the question asks for a year and the sentence holds none"
     elif asks_for_number(asking) and not new_numbers(sentence, asking):
         return "the question asks for a number and the sentence holds none"
+    if asked.language == "en" and asks_for_age(asking) and not gives_the_age(hit, start, end, asked, names):
+        return "the question asks how old, and the sentence gives no age of whom it names"
     if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
     if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
@@ -169,6 +175,22 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
                     and all(names.named_in(near, name, 1.0) for name in question_gives))
 
     return second_choice(ranked, does_it, asked, names)
+
+
+def aged(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -> Candidate | None:
+    """For "How old ...?" whose best sentence gives no age, the best candidate within SOURCES_VIEW of the best
+    that gives one ("69-year-old Kassym-Jomart Tokayev") in a sentence that names everyone the question
+    names: "How old is Nazarbayev?" is not answered by Tokayev's age."""
+    if asked.language != "en" or not asks_for_age(asked.asking):
+        return None
+    return second_choice(ranked, lambda c: gives_the_age(c.hit, c.start, c.end, asked, names), asked, names)
+
+
+def gives_the_age(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) -> bool:
+    """Whether document text[start:end] gives an age, with every name the question gives near it
+    (``near_text``): "69-year-old Kassym-Jomart Tokayev" is no answer to "How old is Nazarbayev?"."""
+    return (gives_an_age(hit.document.text[start:end])
+            and all(names.named_in(near_text(hit, start, end), name, 1.0) for name in question_names(asked.asking)))
 
 
 def second_choice(ranked: Sequence[Candidate], accepts: Callable[[Candidate], bool], asked: Asked,

@@ -123,6 +123,12 @@ TIME_WORDS = re.compile(
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)  # a day with its month
 # Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
+# An English question about someone's age, and the ages a sentence gives ("69-year-old", "aged 69",
+# "69 years old", "at the age of 69").
+ASKS_FOR_AGE = re.compile(r"\b(how old|(at )?what age)\b", re.IGNORECASE)
+_AGE_NUMBER = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
+AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\baged {_AGE_NUMBER}\b|\bage of {_AGE_NUMBER}\b",
+                 re.IGNORECASE)
 ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
 
@@ -173,6 +179,17 @@ def asks_for_sources(question: str) -> bool:
 def asks_for_number(question: str) -> bool:
     """Whether the answer will hold a number: a quantity, a date or a year, or a count."""
     return bool(ASKS_FOR_NUMBER.search(question) or ASKS_FOR_COUNT.search(question))
+
+
+def asks_for_age(question: str) -> bool:
+    return bool(ASKS_FOR_AGE.search(question))
+
+
+def gives_an_age(sentence: str) -> bool:
+    """Whether the sentence gives someone's age: a number before "year(s) old", after "aged" or "age of"."""
+    numbers = (m.group().split()[-1] if m.group().lower().startswith("age") else m.group()
+               for m in AGE.finditer(sentence))
+    return any(NUMBER.fullmatch(re.split(r"[- ]", number)[0]) for number in numbers)  # "sixty-nine": "sixty"
 
 
 def asks_for_year(question: str) -> bool:
