@@ -72,6 +72,11 @@ class Candidate:
         return self.hit.document.outlet
 
     @property
+    def text(self) -> str:
+        """Document text[start:end]: the sentence (as ``quoted``, with the one it leans on)."""
+        return self.hit.document.text[self.start:self.end]
+
+    @property
     def quoted_start(self) -> int:
         """Where its quote begins: at the sentence before, when it leans on that one."""
         return self.start if self.context_start is None else self.context_start

@@ -59,7 +59,7 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
     alone: BM25 favours the outlet that words the question as the reader did ("a Moscow-led military
     alliance"), where another's "the CSTO forces ... rescued Tokayev" names the same alliance in its own."""
     best = chosen[0]
-    said = best.hit.document.text[best.start:best.end]
+    said = best.text
     says_the_same = saying_the_same(said, asked, retriever.names)
     if says_the_same is None:
         return []
@@ -77,7 +77,7 @@ def corroborating(retriever: Retriever, chosen: list[Candidate], asked: Asked, j
         if (best.dense - candidate.dense if by_name else best.score - candidate.score) > SOURCES_VIEW:
             continue
         as_quoted = quoted(candidate)
-        text = candidate.hit.document.text[candidate.start:candidate.end]  # the sentence, without its context
+        text = candidate.text  # the sentence, without its context
         if (candidate.outlet not in outlets and candidate.dense >= bar and says_the_same(text)
                 and not (judged.answered and text in judged.answered)  # a follow-up's reader has just read it
                 and not shortfall(as_quoted.hit, as_quoted.start, as_quoted.end, asked, retriever.names)):

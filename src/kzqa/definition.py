@@ -83,7 +83,7 @@ def describing(ranked: Sequence[Candidate], name: Name | None, asked: Asked, nam
     pins it down."""
     if not ranked or name is None:
         return None
-    return second_choice(ranked, lambda c: describes(c.hit.document.text[c.start:c.end], name, names), asked, names)
+    return second_choice(ranked, lambda c: describes(c.text, name, names), asked, names)
 
 
 def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -> Candidate | None:
@@ -98,16 +98,14 @@ def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -
         return None
 
     def names_one(candidate: Candidate) -> bool:
-        sentence = candidate.hit.document.text[candidate.start:candidate.end]
-        return names.answer_name(sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, 1.0,
+        return names.answer_name(candidate.text, asked.asking, lambda word: asked.stem(word.lower()) in nouns, 1.0,
                                  lambda word: asked.stem(word.lower()) in asked.stems) is not None
 
     def noun_in_a_new_name(candidate: Candidate) -> bool:  # "the National Security Committee" for "Which agency"
-        sentence = candidate.hit.document.text[candidate.start:candidate.end]
         return any(any(asked.stem(w.lower()) in nouns for w in words)
                    and not any(w.lower() in held or asked.stem(w.lower()) in asked.stems
                                for w in words if asked.stem(w.lower()) not in nouns)
-                   for _, words in name_runs(sentence, names))
+                   for _, words in name_runs(candidate.text, names))
 
     held = capitalised(asked.asking)
     if names_one(ranked[0]) or noun_in_a_new_name(ranked[0]):

@@ -42,7 +42,6 @@ from kzqa.embed import Embedder
 
 LEXICON_VERSION = 2  # of the word rules below (recorded in the index manifest)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # a run of letters, with inner apostrophes; hyphens split
-PERCENT_SIGN = re.compile(r"%")
 SHORTEST = 3  # letters; shorter words are mostly prepositions, and their matches noise ("в" -> "d")
 Z_MARGIN = 0.2  # above the chance level: no weight yet
 Z_SPAN = 2.0  # from no weight to full weight
@@ -62,7 +61,7 @@ def _spelled(text: str) -> str:
     tokens are runs of two or more word characters, which leave the sign out), and each British spelling
     as the American one (breame's dictionary: Warsaw Point writes "recognise", Nikkei Asia "neighbors",
     and a reader either), lower-cased as BM25 reads every word."""
-    return WORD.sub(lambda m: get_american_spelling(m.group()), PERCENT_SIGN.sub(" percent ", text))
+    return WORD.sub(lambda m: get_american_spelling(m.group()), text.replace("%", " percent "))
 
 
 def words_of(text: str) -> list[str]:

@@ -123,14 +123,13 @@ TIME_WORDS = re.compile(
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)  # a day with its month
 # Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
-# An English question about someone's age, and the ages a sentence gives ("69-year-old", "aged 69",
-# "69 years old", "at the age of 69").
-ASKS_FOR_AGE = re.compile(r"\b(how old|(at )?what age)\b", re.IGNORECASE)
-_AGE_NUMBER = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
-AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\baged {_AGE_NUMBER}\b|\bage of {_AGE_NUMBER}\b",
-                 re.IGNORECASE)
 ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(у|ы)|до какого года|с какого года|"
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
+# An English question about someone's age, and the ages a sentence gives ("69-year-old", "aged 69",
+# "69 years old", "at the age of 69"): the number is the one group that matched.
+ASKS_FOR_AGE = re.compile(r"\b(how old|(at )?what age)\b", re.IGNORECASE)
+_AGE_NUMBER = r"(\d+|[a-z]+(?:-[a-z]+)?)"
+AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\b(?:aged|age of) {_AGE_NUMBER}\b", re.IGNORECASE)
 
 # Open questions (how / why / what role ... / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
@@ -187,9 +186,8 @@ def asks_for_age(question: str) -> bool:
 
 def gives_an_age(sentence: str) -> bool:
     """Whether the sentence gives someone's age: a number before "year(s) old", after "aged" or "age of"."""
-    numbers = (m.group().split()[-1] if m.group().lower().startswith("age") else m.group()
-               for m in AGE.finditer(sentence))
-    return any(NUMBER.fullmatch(re.split(r"[- ]", number)[0]) for number in numbers)  # "sixty-nine": "sixty"
+    numbers = (m.group(1) or m.group(2) for m in AGE.finditer(sentence))
+    return any(NUMBER.fullmatch(number.split("-")[0]) for number in numbers)  # "sixty-nine": "sixty"
 
 
 def asks_for_year(question: str) -> bool:

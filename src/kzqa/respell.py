@@ -31,7 +31,7 @@ SHORTEST = 5  # letters: shorter words are too near too many others ("Putin" and
 LONG_WORD = 8  # letters: from here on, two edits ("Nazarbaev" has one, "Kasymjomart" more)
 EDITS = (1, 2)  # edits allowed below LONG_WORD letters, and from it on
 FORM_ENDINGS = frozenset({"s", "es", "a", "n", "an", "i"})  # plural, feminine, adjective
-WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")  # a word on its own: "Tokaev", not "Kassym-Jomart"
+LONE_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")  # a word on its own: "Tokaev", not "Kassym-Jomart"
 
 
 class Respeller:
@@ -41,7 +41,7 @@ class Respeller:
 
     def respelled(self, text: str) -> str:
         """The text with each capitalised word no document uses written as the documents' near name."""
-        return WORD.sub(lambda match: self.spelling(match.group()), text)
+        return LONE_WORD.sub(lambda match: self.spelling(match.group()), text)
 
     def spelling(self, word: str) -> str:
         """The documents' spelling of a capitalised Latin word (the word itself when they have none, or it is
