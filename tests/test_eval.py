@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kzqa.evaluate import holds, norm
+from kzqa.evaluate import corpus_texts, holds, norm, run_case
 from tests.conftest import kzqa_env, run_kzqa
 
 CASES = [
@@ -57,3 +57,26 @@ def test_kzqa_eval_names_the_line_of_a_question_file_that_is_wrong(settings, tmp
     broken.write_text('{"id": "a", "type": "factoid", "turns": ["Who won?"]}\n', encoding="utf-8")
     seeds = run_kzqa("eval", str(broken), "--seeds", str(tmp_path / "no-seeds"), env=env)
     assert seeds.returncode == 2 and "is not a folder" in seeds.stderr
+
+
+def test_without_seeds_a_multi_case_finds_its_documents_in_the_corpus(settings, service):
+    """`kzqa eval` without --seeds: evidence names the seed file ('source' in a document's front matter), and a
+    cited passage that does not hold the quote still counts for the document it comes from, as the HTTP scorer
+    counts it with --seeds."""
+    texts = corpus_texts(settings.corpus_dir)
+    chunks = {c.doc_id: c for c in reversed(service.retriever.index.chunks)}  # each document's first chunk
+    caliber = chunks["caliber-2022-11-19-kazakhstans-path-after-elections"]
+    nikkei = chunks["nikkei-2022-11-22-kazakhstan-tilting-to-china"]
+    assert texts["002_a846d8bc31b51c0a"] == texts[caliber.doc_id]  # under the seed's name and under its own id
+    case = {"id": "m", "type": "multi", "turns": ["What do the outlets say?"], "min_docs": 2,
+            "evidence": [{"doc": "002_a846d8bc31b51c0a", "quote": "a sentence no passage holds, about oil"},
+                         {"doc": "001_daa9f20b853b1c18", "quote": "another sentence no passage holds"}]}
+
+    def answered_with(*passages):  # the scorer is what is under test here: the reply is made up of real passages
+        return lambda messages: {"answer": "...", "answered": True, "citations": [{"text": p} for p in passages]}
+
+    def no_search(query, k):
+        return []
+
+    assert run_case(case, answered_with(caliber.text, nikkei.text), no_search, texts)["multi_ok"]
+    assert not run_case(case, answered_with(caliber.text), no_search, texts)["multi_ok"]

@@ -169,7 +169,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from kzqa.answer import Message
     from kzqa.api import load_service
     from kzqa.chat import ask, search_passages
-    from kzqa.evaluate import load_cases, misses, norm, run_case, summarise
+    from kzqa.evaluate import corpus_texts, load_cases, misses, norm, run_case, summarise
 
     cases = load_cases(args.file)  # the file and the seeds are checked before the index loads
     if args.seeds and not args.seeds.is_dir():
@@ -178,6 +178,8 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     if args.seeds and not seeds:
         raise UsageError(f"--seeds {args.seeds} holds no .txt files (the source texts the evidence names)")
     svc = load_service(settings)
+    # without --seeds, a multi case's evidence documents are looked up in the corpus the index was built from
+    seeds = seeds or corpus_texts(settings.corpus_dir)
 
     def chat(messages: list[dict]) -> dict:
         return ask(svc, [Message(m["role"], m["content"]) for m in messages]).model_dump()
@@ -218,7 +220,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_ask)
     p = sub.add_parser("eval", help="score a question file (dev.jsonl format) in-process")
     p.add_argument("file", type=Path)
-    p.add_argument("--seeds", type=Path, help="folder of the source .txt files named by the evidence 'doc' fields")
+    p.add_argument("--seeds", type=Path, help="folder of the source .txt files named by the evidence 'doc' fields "
+                   "(default: the corpus documents, by the 'source' of their front matter)")
     p.add_argument("--out", type=Path, help="write the per-case rows here (JSON)")
     p.set_defaults(run=cmd_eval)
     return root

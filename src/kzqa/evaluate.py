@@ -127,6 +127,22 @@ def run_case(case: dict, chat: Chat, search: Search, doc_text: dict[str, str]) -
     return row
 
 
+def corpus_texts(corpus_dir: Path) -> dict[str, str]:
+    """Each corpus document's text (normalised), under its id and under the seed file its front matter's
+    ``source`` names: the texts ``_same_doc`` looks in when no --seeds folder is given. A cited passage comes
+    from the cleaned corpus text, so it is found there as it is in the raw seed page."""
+    import frontmatter  # the corpus's own format (ingest reads it the same way)
+
+    texts: dict[str, str] = {}
+    for path in sorted(corpus_dir.glob("*.md")):
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        text = norm(post.content)
+        texts[path.stem] = text
+        if source := post.metadata.get("source"):
+            texts[Path(str(source)).stem] = text
+    return texts
+
+
 def _same_doc(passage: str, doc_text: str) -> bool:
     p = norm(passage)
     probe = p[len(p) // 3 : len(p) // 3 + 80]
