@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from kzqa.evaluate import corpus_texts, holds, norm, run_case
-from tests.conftest import kzqa_env, run_kzqa
+import pytest
+
+from kzqa.evaluate import corpus_texts, holds, load_cases, norm, run_case
+from tests.conftest import CORPUS, ROOT, kzqa_env, run_kzqa
 
 CASES = [
     {"id": "t1", "type": "factoid", "turns": ["How many companies are getting prepared for relocation?"],
@@ -32,6 +35,17 @@ def test_kzqa_eval_prints_the_metrics_and_a_line_for_each_miss(settings, service
     assert len(misses) == 1 and misses[0].startswith("MISS t2") and "answer_ok" in misses[0]
     rows = json.loads((tmp_path / "rows.json").read_text())
     assert [r["id"] for r in rows] == ["t1", "t2", "t3"]
+
+
+@pytest.mark.parametrize("question_file", sorted((ROOT / "eval").glob("*.jsonl")), ids=lambda path: path.name)
+def test_our_question_sets_are_well_formed_and_quote_the_corpus_word_for_word(question_file: Path):
+    # A quote the corpus does not hold would score every answer to its case as uncited.
+    texts = corpus_texts(CORPUS)
+    cases = load_cases(question_file)
+    assert len({case["id"] for case in cases}) == len(cases)
+    misquoted = [(case["id"], evidence["quote"]) for case in cases for evidence in case.get("evidence") or []
+                 if norm(evidence["quote"]) not in texts.get(Path(evidence["doc"]).stem, "")]
+    assert not misquoted
 
 
 def test_holds_accepts_the_quote_or_most_of_it_after_normalising_quotes():

@@ -184,3 +184,11 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
     assert whom_he_is(met, "Who met Daniel Rosenblum?") == "President"
     assert whom_he_is("Tokayev met the President of Russia in Astana.", "Who met?") == "Tokayev"
     assert whom_he_is("The protests spread to Almaty.", "Where did they spread?") is None
+    # nor a name the sentence itself puts after "in" or "at": a venue, though no document writes it so elsewhere
+    assert whom_he_is("Journalists met at the Astana Opera Theater after Daniel Rosenblum spoke.", "Who spoke?") \
+        == "Daniel Rosenblum"
+    assert whom_he_is("Tokayev voted in the Astana Opera Theater, and Rosenblum watched.", "Who watched Tokayev?") \
+        == "Rosenblum"
+    # (a possessive after "in" or "at" is someone's: "in Abishev's view", "at Putin's invitation")
+    assert whom_he_is("In Abishev's view, the vote changes little.", "Who thinks so?") == "Abishev"
+    assert whom_he_is("At Putin's invitation, Tokayev came.", "Who invited him?") == "Putin"

@@ -34,6 +34,9 @@ _CAP = f"[{re.escape(UPPER)}]"
 # Michel of the European Council".)
 OF_A_LONGER_NAME = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?{_CAP}")
 IN_A_PLACE = re.compile(rf"\bin[ \t]+(?:the[ \t]+)?({_CAP}[^\W\d_]+)")  # "in Romania", "in the Caspian"
+# What puts the name right after it in a place, in the sentence at hand: "at his polling station in the Astana
+# Opera Theater" (a venue, whose later words the documents need not write after "in" anywhere else).
+AT_A_PLACE = re.compile(r"\b(?:in|at)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
 RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
@@ -255,8 +258,8 @@ class NameIndex:
         questions hold (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC",
         "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
         Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
-        "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place the documents
-        write "in" counts, and a title does when no one else is named ("the President of the Republic of Kazakhstan
+        "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place counts
+        (``_at_a_place``), and a title does when no one else is named ("the President of the Republic of Kazakhstan
         meets ..." -> "President")."""
         held = capitalised(asked) | {i.lower() for i in initials(asked)}
         runs = list(name_runs(sentence, self))
@@ -266,7 +269,8 @@ class NameIndex:
         for i, (offset, words) in enumerate(runs):
             proper = self._proper(words)
             spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
-            if held & spelled or any(map(asked_word, words)) or (someone and proper and self._places >= set(proper)):
+            if held & spelled or any(map(asked_word, words)) or (someone and proper and self._at_a_place(
+                    sentence, offset, words, proper)):
                 continue
             if not proper:
                 if someone and title is None and words[0].lower() not in NOT_NAMES:
@@ -286,6 +290,13 @@ class NameIndex:
             if subject or not subject_of:
                 found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
         return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
+
+    def _at_a_place(self, sentence: str, offset: int, words: list[str], proper: list[str]) -> bool:
+        """Whether the name is a place: one the documents write after "in", or the sentence puts it after "in" or
+        "at" ("in the Astana Opera Theater"), not as a possessive ("in Tokayev's view")."""
+        end = run_end(sentence, offset, words)
+        return self._places >= set(proper) or bool(AT_A_PLACE.search(sentence[max(offset - 8, 0):offset])
+                                                   and not POSSESSIVE.match(sentence, end))
 
     def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                     asked_word: Callable[[str], bool]) -> Name | None:
