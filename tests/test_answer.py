@@ -16,9 +16,9 @@ from kzqa.candidates import (
     with_nearest_sentences,
 )
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
+from kzqa.filters import Filters
 from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
 from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, which_nouns
-from kzqa.retrieve import Filters
 
 MARKER = re.compile(r"\[(\d+)\]")
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from kzqa import retrieve
+from kzqa.filters import Filters
 from kzqa.index import AnnConfig, build_index, load_index
-from kzqa.retrieve import RRF_K, Filters, Retriever
+from kzqa.retrieve import RRF_K, Retriever
 
 
 def test_fusion_orders_hits_by_reciprocal_rank_over_both_rankings(service):

@@ -35,6 +35,7 @@ from kzqa.candidates import Candidate, candidates, quoted, with_nearest_sentence
 from kzqa.conversation import Message, answer_followed_up, questions, searched_as
 from kzqa.corroborate import Judged, corroborating
 from kzqa.definition import describing, named_by_noun
+from kzqa.filters import Filters
 from kzqa.grounding import (
     SOURCES_VIEW,
     Asked,
@@ -49,7 +50,7 @@ from kzqa.lexicon import is_foreign
 from kzqa.names import Name
 from kzqa.phrases import according_to, language_of
 from kzqa.question_types import asked_about, asks_for_sources, attribution
-from kzqa.retrieve import Filters, Hit, Retriever
+from kzqa.retrieve import Hit, Retriever
 from kzqa.settings import Settings
 
 CLOSEST = 3  # passages shown with a refusal

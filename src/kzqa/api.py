@@ -25,11 +25,12 @@ from kzqa.answer import Message
 from kzqa.chat import Service, ServiceDep, begin_turn, chat_events, chat_turn, search_passages
 from kzqa.embed import load_embedder
 from kzqa.errors import ApiError, BodyLimit, install_error_handlers, problem, problems
+from kzqa.filters import FilterError, Filters
 from kzqa.generate import LLMClient
 from kzqa.index import open_index
 from kzqa.observe import Metrics, RequestLog
 from kzqa.openai_api import router as openai_router
-from kzqa.retrieve import FilterError, Filters, Retriever
+from kzqa.retrieve import Retriever
 from kzqa.schemas import (
     NOT_BLANK,
     ChatRequest,

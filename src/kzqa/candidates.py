@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from kzqa.filters import Filters
 from kzqa.lexicon import LexicalQuery
 from kzqa.phrases import is_fragment, is_question, leans_on_someone
 from kzqa.question_types import (
@@ -48,7 +49,7 @@ from kzqa.question_types import (
     new_numbers,
     new_years,
 )
-from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
+from kzqa.retrieve import Hit, Retriever, SentenceScores
 
 LEXICAL_WEIGHT = 0.1
 TYPE_BONUS = 0.04

@@ -27,9 +27,10 @@ from fastapi.sse import format_sse_event
 
 from kzqa.answer import Answer, Citation, Message, answer, extractive_events
 from kzqa.errors import problem_body
+from kzqa.filters import Filters
 from kzqa.generate import LLMClient, generation_events
 from kzqa.observe import Metrics
-from kzqa.retrieve import Filters, Hit, Retriever
+from kzqa.retrieve import Hit, Retriever
 from kzqa.schemas import ChatResponse, CitationOut, Passage, SearchResponse, UnsupportedOut
 from kzqa.settings import Settings
 from kzqa.store import Store

@@ -20,9 +20,9 @@ from typing import Any
 from kzqa import __version__
 from kzqa.embed import EmbedError, load_embedder
 from kzqa.evaluate import QuestionFileError
+from kzqa.filters import FilterError, Filters
 from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
-from kzqa.retrieve import FilterError, Filters
 from kzqa.settings import Settings
 
 

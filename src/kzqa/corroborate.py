@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from kzqa.candidates import Candidate, candidates, quoted
+from kzqa.filters import Filters
 from kzqa.grounding import SOURCES_VIEW, TOKEN, Asked, counted_numbers, shortfall
 from kzqa.lexicon import FUNCTION_WORDS, LexicalQuery
 from kzqa.names import Name, NameIndex
@@ -27,7 +28,8 @@ from kzqa.question_types import (
     asks_for_year,
     which_nouns,
 )
-from kzqa.retrieve import Filters, Hit, Retriever, SentenceScores
+from kzqa.referents import answer_name
+from kzqa.retrieve import Hit, Retriever, SentenceScores
 
 # A name more than this share of the documents use ("Tokayev") is the corpus's topic: another outlet naming it
 # does not say the same thing as the answer that does.
@@ -111,13 +113,13 @@ def given_values(sentence: str, asked: Asked) -> frozenset[str]:
 def given_name(sentence: str, asked: Asked, names: NameIndex) -> Name | None:
     """For an English "Which <noun> ...?", the full name the sentence describes by that noun (its stem: "heads"
     for "head"), not held by the question (as searched: a follow-up's "he" resolved) nor the corpus's topic
-    (``NameIndex.answer_name``). "Who ...?" names no noun, and the first name of a sentence is as often
+    (``referents.answer_name``). "Who ...?" names no noun, and the first name of a sentence is as often
     whom the question speaks of as the answer."""
     nouns = {asked.stem(noun) for noun in which_nouns(asked.asking)} if asked.language == "en" else set()
     if not nouns:
         return None
-    return names.answer_name(sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, TOPIC_SHARE,
-                             lambda word: asked.stem(word.lower()) in asked.stems)
+    return answer_name(names, sentence, asked.asking, lambda word: asked.stem(word.lower()) in nouns, TOPIC_SHARE,
+                       lambda word: asked.stem(word.lower()) in asked.stems)
 
 
 def saying_the_same(sentence: str, asked: Asked, names: NameIndex) -> Callable[[str], bool] | None:

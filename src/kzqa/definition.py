@@ -33,8 +33,9 @@ from collections.abc import Sequence
 from kzqa.candidates import Candidate
 from kzqa.grounding import Asked, second_choice
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import APPOSITION, NOT_NAMES, Name, NameIndex, capitalised, name_runs, run_end
+from kzqa.names import NOT_NAMES, Name, NameIndex, capitalised, name_runs, run_end
 from kzqa.question_types import which_nouns
+from kzqa.referents import APPOSITION, answer_name
 
 ARTICLE = r"(?:the|a|an)"
 COPULA = re.compile(rf"\s+(?:is|was|has been|had been)\s+(?:also\s+)?{ARTICLE}\s+[^\W\d_]", re.IGNORECASE)
@@ -88,7 +89,7 @@ def describing(ranked: Sequence[Candidate], name: Name | None, asked: Asked, nam
 
 def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -> Candidate | None:
     """For an English "Which <noun> ...?" whose best sentence names no one by that noun, the best candidate
-    nearly as good that does (``grounding.second_choice``, by ``NameIndex.answer_name``): "former President
+    nearly as good that does (``grounding.second_choice``, by ``referents.answer_name``): "former President
     Nursultan Nazarbayev" for "Which former president handed power to Tokayev in 2019?", whose best sentence
     is a photo caption of Tokayev. None otherwise, or when the noun is part of a name the best sentence
     gives, none of whose other words the question holds ("Which security agency ...?": "the National
@@ -98,8 +99,8 @@ def named_by_noun(ranked: Sequence[Candidate], asked: Asked, names: NameIndex) -
         return None
 
     def names_one(candidate: Candidate) -> bool:
-        return names.answer_name(candidate.text, asked.asking, lambda word: asked.stem(word.lower()) in nouns, 1.0,
-                                 lambda word: asked.stem(word.lower()) in asked.stems) is not None
+        return answer_name(names, candidate.text, asked.asking, lambda word: asked.stem(word.lower()) in nouns, 1.0,
+                           lambda word: asked.stem(word.lower()) in asked.stems) is not None
 
     def noun_in_a_new_name(candidate: Candidate) -> bool:  # "the National Security Committee" for "Which agency"
         return any(any(asked.stem(w.lower()) in nouns for w in words)

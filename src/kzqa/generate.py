@@ -18,8 +18,9 @@ import httpx
 
 from kzqa.answer import Answer, Citation, answer, extractive_events
 from kzqa.conversation import Message, standalone_query
+from kzqa.filters import Filters
 from kzqa.phrases import source_label
-from kzqa.retrieve import Filters, Hit, Retriever
+from kzqa.retrieve import Hit, Retriever
 from kzqa.settings import Settings
 from kzqa.verify import check
 

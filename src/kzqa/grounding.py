@@ -61,6 +61,7 @@ from kzqa.question_types import (
     new_numbers,
     new_years,
 )
+from kzqa.referents import referent
 from kzqa.retrieve import Hit
 
 # How far below the best sentence another may score and still answer: each outlet's line when asked what
@@ -170,8 +171,8 @@ def doer(ranked: Sequence[Candidate], asked: Asked, names: NameIndex, bar: float
         sentence = candidate.text
         near = near_text(candidate.hit, candidate.quoted_start, candidate.end)
         return bool(candidate.dense >= bar
-                    and names.referent(sentence, asked.asking, lambda w: stem(w.lower()) in asked.stems,
-                                       subject_of=lambda w: stem(w.lower()) == did)
+                    and referent(names, sentence, asked.asking, lambda w: stem(w.lower()) in asked.stems,
+                                    subject_of=lambda w: stem(w.lower()) == did)
                     and all(names.named_in(near, name, 1.0) for name in question_gives))
 
     return second_choice(ranked, does_it, asked, names)

@@ -20,25 +20,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
-from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.phrases import SOMEONE_DOES, asking_part
+from kzqa.phrases import asking_part
 from kzqa.question_types import MONTHS, WEEKDAYS
 
 LONGEST = 4  # words; longer runs are counted by their pieces
 # Upper-case letters of the Latin script, accented ones too ("Türkiye", "Øresund"); names in other
 # scripts are reached through their translation (lexicon.py), not here.
 UPPER = "".join(sorted({ch for ch in map(chr, range(0x41, 0x250)) if ch.isupper()}))
-_CAP = f"[{re.escape(UPPER)}]"
-# What goes on a name that heads an institution's ("European Bank for Reconstruction and Development", "Caspian
-# Institute for Strategic Studies"): no one whom "he" or "she" stands for. ("of" also follows people: "Charles
-# Michel of the European Council".)
-OF_A_LONGER_NAME = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?{_CAP}")
-IN_A_PLACE = re.compile(rf"\bin[ \t]+(?:the[ \t]+)?({_CAP}[^\W\d_]+)")  # "in Romania", "in the Caspian"
-# What puts the name right after it in a place, in the sentence at hand: "at his polling station in the Astana
-# Opera Theater" (a venue, whose later words the documents need not write after "in" anywhere else).
-AT_A_PLACE = re.compile(r"\b(?:in|at)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+CAP = f"[{re.escape(UPPER)}]"  # one upper-case letter, in a pattern
+IN_A_PLACE = re.compile(rf"\bin[ \t]+(?:the[ \t]+)?({CAP}[^\W\d_]+)")  # "in Romania", "in the Caspian"
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
-RUN = re.compile(rf"(?<![\w’']){_CAP}[\w’'.&-]*(?:[ \t]+{_CAP}[\w’'.&-]*)*")
+RUN = re.compile(rf"(?<![\w’']){CAP}[\w’'.&-]*(?:[ \t]+{CAP}[\w’'.&-]*)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
 PIECE = re.compile(r"[^\W_]+(?:[’'.][^\W_]+)*")  # hyphens and slashes split ("Ankara-sponsored")
@@ -53,13 +45,6 @@ NOT_NAMES = frozenset({
 # A question written in capitals, or with every word capitalised, says nothing by its capitals.
 CAPITALISED_SHARE = 0.8  # of its words
 JOINERS = {"of", "for", "and", "the"}  # inside a long name: "Organization of Turkic States"
-NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
-# Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
-SUBJECT_REACH = 2
-# What describes a name between a comma right after it and the next comma or the sentence's end (", head of
-# European diplomacy,"); a clause that goes on after a comma (", as well as ...", ", who ...") does not.
-APPOSITION = re.compile(r"\s*,(?!\s*(?:and|or|but|as|who|whom|whose|which|that|when|where|while|if|because|so|"
-                        r"although|though|then)\b)([^,.;:()]*)(?:[,.;]|$)")
 # How English makes a place's adjective, and what the place's name ends with instead: "Romanian" (Romania),
 # "Ukrainian" (Ukraine), "Hungarian" (Hungary), "Iranian" (Iran), "Korean" (Korea), "European" (Europe),
 # "Indian" (India), "Kazakhstani" (Kazakhstan), "Chinese" (China), "Japanese" (Japan).
@@ -212,7 +197,7 @@ class NameIndex:
 
     def single_words(self) -> frozenset[str]:
         """The one-word names the documents use ("Tokayev", "Astana"), not common words they capitalise."""
-        return frozenset(key for key in self._documents if " " not in key and self._proper([key]))
+        return frozenset(key for key in self._documents if " " not in key and self.proper([key]))
 
     def rare(self, name: Name, most_share: float) -> bool:
         """Whether at most ``most_share`` of the documents use the name and one of its words: "President
@@ -236,94 +221,20 @@ class NameIndex:
     def proper_words(self, name: str) -> list[str]:
         """The words of a capitalised name that name someone (``_proper``); pieces without their dots
         ("Abishev." -> "Abishev")."""
-        return self._proper([w for w in PIECE.findall(name) if w[:1].isupper()])
+        return self.proper([w for w in PIECE.findall(name) if w[:1].isupper()])
 
-    def _proper(self, words: Iterable[str]) -> list[str]:
+    def proper(self, words: Iterable[str]) -> list[str]:
         """Those of the capitalised words that name someone: not titles the documents also write in lower case
         ("Prime Minister"), nor question words, months or weekdays."""
         return [w for w in words if w.lower() not in NOT_NAMES and not self.common(w)]
 
+    def places(self, words: Iterable[str]) -> bool:
+        """Whether the documents write every one of the words after "in": places ("in Romania")."""
+        return self._places >= set(words)
+
     def written_inside(self, word: str) -> bool:
         """Whether a document writes the word capitalised inside a sentence: a name, not a capital by position."""
         return word in self._inside
-
-    def referent(self, sentence: str, asked: str, asked_word: Callable[[str], bool],
-                 subject_of: Callable[[str], bool] | None = None, someone: bool = False) -> str | None:
-        """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name followed by
-        a word of its own and "he" or "she" ("Nazarbayev said he ...": a person) comes first, the head of an
-        institution's name last ("European Bank for ..."); in between a full name ("Suma Chakraborty", but also
-        "Astana Opera Theater") before a single word, and of those, the one right before a word of the questions,
-        the subject of what they asked ("Kasym Tokayev also refused ..." for "Which president refused ...?", not
-        the "Vladimir Putin" before it), else the first. Capitals by position, a name the
-        questions hold (as written, by ``asked_word``: in their English stand-ins too, or by initials: "NSC",
-        "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
-        Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
-        "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place counts
-        (``_at_a_place``), and a title does when no one else is named ("the President of the Republic of Kazakhstan
-        meets ..." -> "President")."""
-        held = capitalised(asked) | {i.lower() for i in initials(asked)}
-        runs = list(name_runs(sentence, self))
-        title = None  # the first title ("President") whom "he" may stand for, with ``someone``
-        found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
-        #                                                         not a full name, not the subject, it)
-        for i, (offset, words) in enumerate(runs):
-            proper = self._proper(words)
-            spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
-            if held & spelled or any(map(asked_word, words)) or (someone and proper and self._at_a_place(
-                    sentence, offset, words, proper)):
-                continue
-            if not proper:
-                if someone and title is None and words[0].lower() not in NOT_NAMES:
-                    title = words[-1]
-                continue
-            end = run_end(sentence, offset, words)
-            # up to the next name (not a month or weekday): "Putin, Tokayev also refused": Putin refused nothing
-            upto = next((o for o, later in runs[i + 1:] if {w.lower() for w in later} - NOT_NAMES), len(sentence))
-            following = [w for w in re.findall(r"[^\W\d_]+(?:['’]t)?", sentence[end:upto])
-                         if w.lower() not in NOT_NAMES]
-            following = following[:next((j for j, w in enumerate(following) if NEGATION.fullmatch(w)), None)]
-            subject = any(map(subject_of or asked_word, following[:SUBJECT_REACH]))
-            # "Nazarbayev said he": the name, a word of its own (not "before": "met Tokayev before he left"), "he"
-            said_of = (len(following) > 1 and following[0].lower() not in FUNCTION_WORDS
-                       and bool(SOMEONE_DOES.fullmatch(following[1])))
-            institution = bool(OF_A_LONGER_NAME.match(sentence, end))  # "European Bank for Reconstruction ..."
-            if subject or not subject_of:
-                found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
-        return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
-
-    def _at_a_place(self, sentence: str, offset: int, words: list[str], proper: list[str]) -> bool:
-        """Whether the name is a place: one the documents write after "in", or the sentence puts it after "in" or
-        "at" ("in the Astana Opera Theater"), not as a possessive ("in Tokayev's view")."""
-        end = run_end(sentence, offset, words)
-        return self._places >= set(proper) or bool(AT_A_PLACE.search(sentence[max(offset - 8, 0):offset])
-                                                   and not POSSESSIVE.match(sentence, end))
-
-    def answer_name(self, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
-                    asked_word: Callable[[str], bool]) -> Name | None:
-        """The first full name the sentence describes by a word that ``describes`` accepts (a noun a "Which
-        <noun> ...?" asks for), if it is ``rare`` at ``most_share`` (not the corpus's topic: "Kassym-Jomart
-        Tokayev"). The word is inside the run of capitals ("US Ambassador Daniel Rosenblum" for "Which US
-        ambassador ...?") or in the APPOSITION after it ("Josep Borrell, head of European
-        diplomacy, came ..." for "Which head of EU diplomacy ...?"; "the Collective Security Treaty
-        Organization, a Moscow-led military alliance of ex-Soviet states, when ..." for "Which alliance
-        ...?"). The name is what follows the last word of the run that describes it or that the question
-        holds (as written, or a name's word by ``asked_word``: its searched words), if at least two of those
-        words are ones the documents never write in lower case: "Daniel Rosenblum". A run of the question's
-        own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
-        held = capitalised(question) | {i.lower() for i in initials(question)}
-        for offset, words in name_runs(sentence, self):
-            end = run_end(sentence, offset, words)
-            apposition = APPOSITION.match(sentence[end:])
-            if not any(map(describes, words + (re.findall(r"\w+", apposition.group(1)) if apposition else []))):
-                continue
-            # (a question's word stands for a word of a name only if that word is no common one: "secured"
-            # is not "Security")
-            own = [i for i, w in enumerate(words)
-                   if w.lower() in held or describes(w) or (not self.common(w) and asked_word(w))]
-            tail = tuple(w for w in words[own[-1] + 1 if own else 0:] if w.lower() not in NOT_NAMES)
-            if sum(not self.common(w) for w in tail) >= 2:
-                return Name(tail) if self.rare(Name(tail), most_share) else None
-        return None
 
     def common(self, word: str) -> bool:
         """Whether the documents also write the word (or its plural) in lower case."""

@@ -28,20 +28,21 @@ milliseconds; for a much larger one they would be saved with the index instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from kzqa.chunk import Chunk
 from kzqa.embed import Embedder
+from kzqa.filters import Filters
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
 from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
 from kzqa.names import Name, NameIndex
 from kzqa.phrases import leans_back, source_frames, without_source
+from kzqa.referents import referent
 from kzqa.respell import Respeller
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
@@ -71,48 +72,6 @@ class SentenceScores:
     windows: np.ndarray  # cos(question, previous sentence + sentence)
     dense: np.ndarray  # cosines; for a sentence that leans back ("He is accused of treason."), the mean of both
     bm25: np.ndarray  # BM25 of the question's terms (over the window's words for a sentence that leans back)
-
-
-class FilterError(ValueError):
-    """Filters that no passage could pass for a reason the reader can fix; ``code`` names it for programs."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class Filters:
-    outlets: frozenset[str] = frozenset()  # empty: every outlet
-    published_from: dt.date | None = None  # inclusive
-    published_to: dt.date | None = None  # inclusive
-
-    def admits(self, doc: Document) -> bool:
-        if self.outlets and doc.outlet.casefold() not in {o.casefold() for o in self.outlets}:
-            return False
-        if self.published_from is None and self.published_to is None:
-            return True
-        if doc.published is None:
-            return False
-        day = dt.date.fromisoformat(doc.published)
-        return (self.published_from or day) <= day <= (self.published_to or day)
-
-    @property
-    def reversed(self) -> str | None:
-        """What is wrong with dates the wrong way round, or None."""
-        if self.published_from and self.published_to and self.published_from > self.published_to:
-            return f"published_from ({self.published_from}) is after published_to ({self.published_to})"
-        return None
-
-    def check(self, outlets: Iterable[str]) -> None:
-        """FilterError for an outlet that is none of ``outlets`` (the corpus's): the reader would otherwise
-        only be told that nothing matches. (Dates the wrong way round are an empty period, which the
-        answer's reason names, ``reversed``; a schema cannot say that the one must precede the other, so
-        the API must accept them.)"""
-        known = {outlet.casefold(): outlet for outlet in outlets}
-        if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
-            raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "
-                              f"the outlets are {', '.join(sorted(known.values()))}.")
 
 
 class Retriever:
@@ -194,10 +153,10 @@ class Retriever:
     def referent(self, sentence: str, asked: str) -> str | None:
         """Whom a quoted sentence names that the questions it answered do not (``conversation.questions``),
         their words read as searched: a Russian question's "Масимова" is "masimov"; someone, not a place (a title
-        when no one else is named: ``NameIndex.referent``)."""
+        when no one else is named: ``referents.referent``)."""
         stems = self.lexical_query(asked).searched
-        return self.names.referent(sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems,
-                                   someone=True)
+        return referent(self.names, sentence, asked, lambda word: self.chunk_lexical.stem(word.lower()) in stems,
+                        someone=True)
 
     def person(self, name: str) -> str | None:
         """The word a "he" that follows "Who is <name>?" is searched as: the last word of the name that names

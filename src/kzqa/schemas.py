@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from kzqa.retrieve import Filters
+from kzqa.filters import Filters
 
 
 class Problem(BaseModel):
