@@ -172,6 +172,9 @@ def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(cl
     assert_problem(client.get("/api/nothing-here"), 404, "not_found")
     assert_problem(client.get("/api/chat"), 405, "method_not_allowed")
     assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")
+    # a search with nothing to search for is an empty question, as in the chat, blank or not
+    for blank in ("", "   "):
+        assert_problem(client.get("/api/search", params={"q": blank}), 422, "empty_question")
 
 
 def test_a_search_query_is_held_to_the_server_s_question_limit(service):

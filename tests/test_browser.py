@@ -342,6 +342,8 @@ def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):
     shot(page, "documents-list.png", full_page=True)
     items.first.locator("h2 a").click()
     page.wait_for_url("**/documents/*")
+    # the page fetches its document after loading ("Loading…" until then): wait for it, on a busy machine too
+    page.locator("#doc-title", has_text=documents[0]["title"]).wait_for()
     assert page.locator("#doc-title").inner_text() == documents[0]["title"]
     assert len(page.locator("#doc-text").inner_text()) > 500
     # a passage link past the end of the text says so, and offers no jump to a passage that is not there

@@ -71,6 +71,12 @@ def test_kzqa_eval_names_the_line_of_a_question_file_that_is_wrong(settings, tmp
     broken.write_text('{"id": "a", "type": "factoid", "turns": ["Who won?"]}\n', encoding="utf-8")
     seeds = run_kzqa("eval", str(broken), "--seeds", str(tmp_path / "no-seeds"), env=env)
     assert seeds.returncode == 2 and "is not a folder" in seeds.stderr
+    # a place for --out that cannot be is named before any question is asked
+    nowhere = run_kzqa("eval", str(broken), "--out", str(tmp_path / "no-such-folder" / "rows.json"), env=env)
+    assert nowhere.returncode == 2 and f"no folder {tmp_path / 'no-such-folder'} to write it in" in nowhere.stderr
+    assert "Traceback" not in nowhere.stderr and not nowhere.stdout
+    folder = run_kzqa("eval", str(broken), "--out", str(tmp_path), env=env)
+    assert folder.returncode == 2 and f"--out {tmp_path}: is a folder" in folder.stderr
 
 
 def test_without_seeds_a_multi_case_finds_its_documents_in_the_corpus(settings, service):

@@ -82,6 +82,9 @@ def test_a_dropped_in_file_becomes_a_document_and_changes_the_corpus_hash(small_
     ("---\ntitle: T\noutlet: O\npublished: last week\n---\n\nText.", "'published' must be a date"),
     ("---\ntitle: T\noutlet: O\n---\n\n   \n", "has no text"),
     ("---\ntitle: [unclosed\n---\n\nText.", "cannot be read"),
+    # PyYAML's several lines, as one: what is wrong, and where in the file
+    ("---\ntitle: [x\noutlet: O\n---\n\nText.",
+     r"front matter: did not find expected ',' or '\]' \(line 3, column 7\)$"),
 ])
 def test_a_broken_file_is_refused_with_its_name_and_the_problem(tmp_path: Path, content: str, message: str):
     (tmp_path / "broken.md").write_text(content, encoding="utf-8")

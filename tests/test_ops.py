@@ -91,18 +91,21 @@ def test_admin_endpoints_are_off_without_a_key_and_refuse_a_missing_or_wrong_key
         assert refused.headers["www-authenticate"] == "Bearer"
     done = admin_client.post("/admin/reload", headers={"Authorization": "Bearer s3cret"})
     assert done.status_code == 200 and done.json()["reloaded"] is False  # the same index is on disk
+    reloads = {labels: value for (name, labels), value in samples(admin_client).items()
+               if name == "kzqa_index_reloads_total"}
+    assert reloads.get((("outcome", "unchanged"),)) == 1 and not reloads.get((("outcome", "done"),))
 
 
 def test_serve_writes_json_log_lines_when_asked(settings, service, tmp_path):
     with start_server(kzqa_env(settings, KZQA_LOG_FORMAT="json"), port := free_port(), tmp_path) as base:
         httpx.post(base + "/api/chat", json=QUESTION, headers={"X-Request-ID": "json-1"}, timeout=60)
-    lines = [json.loads(line) for line in (tmp_path / f"serve-{port}.log").read_text().splitlines()
-             if line.startswith("{")]
+    lines = [json.loads(line) for line in (tmp_path / f"serve-{port}.log").read_text().splitlines() if line.strip()]
     access = [line for line in lines if line["logger"] == "kzqa.access" and line["path"] == "/api/chat"]
     assert len(access) == 1
     assert access[0] | {"time": None, "duration_ms": None} == access[0] | {
         "level": "INFO", "method": "POST", "status": 200, "request_id": "json-1", "time": None, "duration_ms": None}
     assert any(line["logger"].startswith("uvicorn") for line in lines)  # the server's own lines are JSON too
+    assert any(line["logger"] == "kzqa.cli" and line["url"] == base + "/" for line in lines)  # where to open it
 
 
 def test_a_new_document_is_served_after_kzqa_index_reload_without_dropping_a_request(settings, tmp_path):

@@ -104,6 +104,12 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
         == "Daniel Rosenblum"
     assert whom_he_is("Tokayev voted in the Astana Opera Theater, and Rosenblum watched.", "Who watched Tokayev?") \
         == "Rosenblum"
+    # or after "through", "across", "into": "Alma-Ata and other cities" is no one, though "others" was asked
+    arrested = ("Karim Masimov, the chairman of the committee, was arrested as they rampaged through Alma-Ata and "
+                "other cities.")
+    assert referent(index, arrested, "Who was arrested with several hundred others?",
+                    lambda word: word.lower() in {"arrested", "several", "hundred", "other"}, someone=True) \
+        == "Karim Masimov"
     # (a possessive after "in" or "at" is someone's: "in Abishev's view", "at Putin's invitation")
     assert whom_he_is("In Abishev's view, the vote changes little.", "Who thinks so?") == "Abishev"
     assert whom_he_is("At Putin's invitation, Tokayev came.", "Who invited him?") == "Putin"

@@ -68,9 +68,9 @@ def reload_index(request: Request) -> Reloaded:
             metrics.reloads.labels("refused").inc()
             raise ApiError(409, "index_unusable", f"The index was not reloaded: {exc}.") from None
         request.app.state.service = new
-    metrics.reloads.labels("done").inc()
     manifest = new.retriever.index.manifest
     changed = manifest != old.retriever.index.manifest
+    metrics.reloads.labels("done" if changed else "unchanged").inc()
     log.info("index reloaded: %d chunks, %d documents (changed: %s)", manifest["n_chunks"],
              manifest["n_documents"], changed)
     return Reloaded(reloaded=changed, chunks=manifest["n_chunks"], documents=manifest["n_documents"],

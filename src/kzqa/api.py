@@ -161,7 +161,7 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
 
     # (q's limit is a default, not an Annotated type: this module's annotations are strings, which cannot name a
     # local value)
-    query_limits = Query(min_length=1, max_length=max_query_chars, pattern=NOT_BLANK)
+    query_limits = Query(max_length=max_query_chars, pattern=NOT_BLANK)  # "" is blank too: empty_question
 
     @app.get("/api/search", response_model=SearchResponse, responses=problems(422))
     def search(svc: ServiceDep, q: str = query_limits,

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import errno
 import json
+import logging
 import socket
 import sys
 from collections.abc import Sequence
@@ -30,7 +31,11 @@ class ServerError(Exception):
     """A running `kzqa serve` could not be reached, failed, or did not answer with JSON."""
 
 
-EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, ServerError)
+class OutputError(Exception):
+    """A file the command was asked to write could not be written."""
+
+
+EXPECTED_ERRORS = (CorpusError, EmbedError, IndexUnusable, ServerError, OutputError)
 USAGE = 2  # the exit status of a wrong command, as argparse gives it
 
 
@@ -103,7 +108,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     configure_logging(settings)
     service = load_service(settings)  # fail here, with the fix, rather than inside the server
     listening = listen(settings.host, settings.port)  # the address is announced once it is ours
-    print(f"kzqa: open http://{settings.host}:{settings.port}/", file=sys.stderr)
+    url = f"http://{settings.host}:{settings.port}/"
+    if settings.log_format == "json":  # every line a JSON object, this one too
+        logging.getLogger("kzqa.cli").info("kzqa: open %s", url, extra={"url": url})
+    else:
+        print(f"kzqa: open {url}", file=sys.stderr)
     # kzqa writes the access log itself (observe.RequestLog: with request ids, as text or JSON)
     config = uvicorn.Config(create_app(settings, service), host=settings.host, port=settings.port, log_config=None,
                             access_log=False, log_level=settings.log_level)
@@ -177,6 +186,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     seeds = {p.stem: norm(p.read_text(encoding="utf-8")) for p in args.seeds.glob("*.txt")} if args.seeds else {}
     if args.seeds and not seeds:
         raise UsageError(f"--seeds {args.seeds} holds no .txt files (the source texts the evidence names)")
+    if args.out and (args.out.is_dir() or not args.out.parent.is_dir()):
+        # checked now, not after minutes of questions
+        raise UsageError(f"--out {args.out}: " + ("is a folder" if args.out.is_dir() else
+                                                  f"no folder {args.out.parent} to write it in"))
     svc = load_service(settings)
     # without --seeds, a multi case's evidence documents are looked up in the corpus the index was built from
     seeds = seeds or corpus_texts(settings.corpus_dir)
@@ -192,7 +205,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     print(json.dumps(summarise(rows), ensure_ascii=False))
     if args.out:
-        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        except OSError as exc:  # e.g. no permission: the figures above are printed all the same
+            raise OutputError(f"--out {args.out}: cannot write it ({exc.strerror})") from None
     return 0
 
 

@@ -73,6 +73,14 @@ def _date(value: object, path: Path) -> str | None:
         raise CorpusError(f"{path.name}: 'published' must be a date like 2022-11-20, not {value!r}") from None
 
 
+def _in_one_line(exc: Exception) -> str:
+    """PyYAML's message (several lines, quoting the text) as one: what is wrong and where in the file."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem and exc.problem_mark:
+        # the mark counts lines from 0, from the end of the opening "---" (the file's line 1)
+        return f"{exc.problem} (line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1})"
+    return " ".join(str(exc).split())
+
+
 def read_document(path: Path) -> Document:
     doc_id = path.stem
     if not DOC_ID.match(doc_id):
@@ -80,7 +88,8 @@ def read_document(path: Path) -> Document:
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path.name}: cannot be read as UTF-8 Markdown with YAML front matter: {exc}") from None
+        raise CorpusError(f"{path.name}: cannot be read as UTF-8 Markdown with YAML front matter: "
+                          f"{_in_one_line(exc)}") from None
     meta = post.metadata
     missing = [key for key in REQUIRED if not meta.get(key)]
     if missing:

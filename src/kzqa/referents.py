@@ -20,8 +20,10 @@ from kzqa.phrases import SOMEONE_DOES
 # Michel of the European Council".)
 OF_A_LONGER_NAME = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?{CAP}")
 # What puts the name right after it in a place, in the sentence at hand: "at his polling station in the Astana
-# Opera Theater" (a venue, whose later words the documents need not write after "in" anywhere else).
-AT_A_PLACE = re.compile(r"\b(?:in|at)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+# Opera Theater" (a venue, whose later words the documents need not write after "in" anywhere else), "rampaged
+# through Alma-Ata", "across the Caspian": prepositions of place and movement that do not take a person.
+AT_A_PLACE = re.compile(r"\b(?:in|at|through|throughout|across|into)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+PLACE_REACH = 16  # characters before a name where AT_A_PLACE is looked for ("throughout the ")
 NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
 # Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
 SUBJECT_REACH = 2
@@ -75,11 +77,12 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
             found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
     return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
 
+
 def _at_a_place(names: NameIndex, sentence: str, offset: int, words: list[str], proper: list[str]) -> bool:
-    """Whether the name is a place: one the documents write after "in", or the sentence puts it after "in" or
-    "at" ("in the Astana Opera Theater"), not as a possessive ("in Tokayev's view")."""
+    """Whether the name is a place: one the documents write after "in", or the sentence puts it after "in",
+    "at", "through" ... (AT_A_PLACE: "in the Astana Opera Theater"), not as a possessive ("in Tokayev's view")."""
     end = run_end(sentence, offset, words)
-    return names.places(proper) or bool(AT_A_PLACE.search(sentence[max(offset - 8, 0):offset])
+    return names.places(proper) or bool(AT_A_PLACE.search(sentence[max(offset - PLACE_REACH, 0):offset])
                                                and not POSSESSIVE.match(sentence, end))
 
 def answer_name(names: NameIndex, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
