@@ -33,6 +33,11 @@ APPOSITION = re.compile(r"\s*,(?!\s*(?:and|or|but|as|who|whom|whose|which|that|w
                         r"although|though|then)\b)([^,.;:()]*)(?:[,.;]|$)")
 
 
+def _held(question: str) -> set[str]:
+    """The question's capitalised words and initials, in lower case: names it holds already."""
+    return capitalised(question) | {i.lower() for i in initials(question)}
+
+
 def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[str], bool],
              subject_of: Callable[[str], bool] | None = None, someone: bool = False) -> str | None:
     """Whom the sentence (an answer to the questions ``asked``) names that they do not, in full. A name followed by
@@ -47,7 +52,7 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place counts
     (``_at_a_place``), and a title does when no one else is named ("the President of the Republic of Kazakhstan
     meets ..." -> "President")."""
-    held = capitalised(asked) | {i.lower() for i in initials(asked)}
+    held = _held(asked)
     runs = list(name_runs(sentence, names))
     title = None  # the first title ("President") whom "he" may stand for, with ``someone``
     found: list[tuple[bool, bool, bool, bool, str]] = []  # (no "he" after it, heads an institution's name,
@@ -83,7 +88,8 @@ def _at_a_place(names: NameIndex, sentence: str, offset: int, words: list[str], 
     "at", "through" ... (AT_A_PLACE: "in the Astana Opera Theater"), not as a possessive ("in Tokayev's view")."""
     end = run_end(sentence, offset, words)
     return names.places(proper) or bool(AT_A_PLACE.search(sentence[max(offset - PLACE_REACH, 0):offset])
-                                               and not POSSESSIVE.match(sentence, end))
+                                        and not POSSESSIVE.match(sentence, end))
+
 
 def answer_name(names: NameIndex, sentence: str, question: str, describes: Callable[[str], bool], most_share: float,
                 asked_word: Callable[[str], bool]) -> Name | None:
@@ -97,7 +103,7 @@ def answer_name(names: NameIndex, sentence: str, question: str, describes: Calla
     holds (as written, or a name's word by ``asked_word``: its searched words), if at least two of those
     words are ones the documents never write in lower case: "Daniel Rosenblum". A run of the question's
     own ("Josep Borrell" for "Which head did Borrell meet?") leaves none."""
-    held = capitalised(question) | {i.lower() for i in initials(question)}
+    held = _held(question)
     for offset, words in name_runs(sentence, names):
         end = run_end(sentence, offset, words)
         apposition = APPOSITION.match(sentence[end:])
