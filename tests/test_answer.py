@@ -120,6 +120,16 @@ def test_another_outlet_that_gives_the_same_figure_is_quoted_beside_it(service):
     assert alone.answered and "two of them women" in alone.text and len(alone.text.splitlines()) == 1
 
 
+def test_beside_a_figure_another_outlet_s_line_gives_a_figure_too(service):
+    # Asked what the sources say of how long, PolitNavigator's "for the next seven years" is the best line. Warsaw
+    # Point's "Since January 2022, ..." holds only a year, which says nothing of how long: it stays out, and
+    # Nikkei's "another seven years" is quoted beside it instead.
+    result = ask(service, "According to the sources, how long is Tokayev's new presidential term?")
+    lines = result.text.splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["According to PolitNavigator", "According to Nikkei Asia"]
+    assert all("seven years" in line for line in lines) and "Warsaw Point" not in result.text
+
+
 def test_another_outlet_that_names_the_same_person_is_quoted_beside_it(service):
     # New Eastern Outlook names "Josep Borrell, head of European diplomacy"; PolitNavigator calls him "the EU
     # High Representative ... Josep Borrell" in a sentence below the margin of a second outlet, and is shown
@@ -344,6 +354,11 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
     assert "Hungary" in result.text
     # "he" is the man the answer says "he" of ("Nazarbayev said he ..."), not the "Astana Opera Theater" before him.
     assert ask(service, "Who compared Masimov to Judas?", "Where did he vote?").query == "Where did Nazarbayev vote?"
+    # "he" is searched as the documents call him alone: "Xi met with Tokayev ...", not "Jinping".
+    result = ask(service, "Which foreign leader sent Tokayev a congratulatory message on Monday?",
+                 "In which month did he meet Tokayev in Kazakhstan?")
+    assert result.query == "In which month did Xi meet Tokayev in Kazakhstan?"
+    assert "September" in result.text
     # "he" stays whom it stood for while the follow-ups go on.
     first = "Which political scientist from the Caspian Institute does New Eastern Outlook quote?"
     result = ask(service, first, "Which transport routes does he mention besides the Belt and Road?")
@@ -372,6 +387,17 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
                  "What did he say Kazakhstan was interested in?")
     assert result.query == "What did President say Kazakhstan was interested in?"
     assert "expanding the strategic partnership with the United States" in result.text
+
+
+def test_a_follow_up_whose_pronoun_is_resolved_is_answered_as_the_question_it_stands_for(service):
+    # "How many children does he have?" after "Who ruled ...?" is "How many children does Nazarbayev have?",
+    # and the corpus does not say: it is refused for the same reason, with the same passages, not answered
+    # by the "50 of them" of foreign companies.
+    follow_up = ask(service, "Who ruled Kazakhstan from 1991 to 2019?", "How many children does he have?")
+    alone = ask(service, "How many children does Nazarbayev have?")
+    assert follow_up.query == alone.query == "How many children does Nazarbayev have?"
+    assert not follow_up.answered and follow_up.refusal_reason == alone.refusal_reason
+    assert [c.hit.chunk.chunk_id for c in follow_up.citations] == [c.hit.chunk.chunk_id for c in alone.citations]
 
 
 def test_a_question_asks_about_a_person_when_it_is_only_who_and_the_name():

@@ -40,6 +40,14 @@ def test_the_index_counts_the_documents_that_use_each_name_on_the_real_corpus():
     assert not index.unknown(Name(("CEC",)))  # initials of "Central Election Commission"
 
 
+def test_a_person_is_called_by_the_word_of_their_name_the_documents_write_alone_most_often():
+    index = NameIndex(read_corpus(CORPUS))
+    assert index.called(["Xi", "Jinping"]) == "Xi"  # "Xi met with Tokayev ...": the family name comes first
+    assert index.called(["Karim", "Masimov"]) == "Masimov"
+    assert index.called(["Kassym", "Jomart", "Tokayev"]) == "Tokayev"
+    assert index.called(["Bruce", "Pannier"]) == "Pannier"  # never written alone: the last word
+
+
 def test_a_name_is_named_whole_by_one_of_its_rare_words_or_by_its_initials():
     index = NameIndex(read_corpus(CORPUS))
     text = "Abishev concluded. The United Nations and the European Union met."

@@ -8,9 +8,10 @@ The answer quotes the best candidate sentence (``candidates.py``), with the sent
 when that scores within NEIGHBOUR of it, and the best sentence of each other outlet that scores
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
 whether something is so) and speaks of what the question names (``grounding.speaks_of_what_is_named``:
-"the CSTO"), or that gives the same figure or full name (``corroborate.py``). Asked "Who is <name>?",
-it quotes instead the best sentence nearly as good that says who they are (``definition.py``), however
-far from the question; asked "Which <noun> ...?", the best one nearly as good that names someone by it.
+"the CSTO"), or that gives the same figure or full name (``corroborate.py``); beside a figure, only a
+line that gives one. Asked "Who is <name>?", it quotes instead the best sentence nearly as good that says
+who they are (``definition.py``), however far from the question; asked "Which <noun> ...?", the best one
+nearly as good that names someone by it.
 
 kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
 in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
@@ -33,7 +34,7 @@ import numpy as np
 
 from kzqa.candidates import Candidate, candidates, quoted, with_nearest_sentences
 from kzqa.conversation import Message, answer_followed_up, questions, searched_as
-from kzqa.corroborate import Judged, corroborating
+from kzqa.corroborate import Judged, corroborating, given_values
 from kzqa.definition import describing, named_by_noun
 from kzqa.filters import Filters
 from kzqa.grounding import (
@@ -152,7 +153,9 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     # resolved once, for the query and the hold-back
     asked_so_far = questions(messages, retriever.referent, retriever.person)
     question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)
-    if attribution(asked_so_far[-1].searched)[0] and not attribution(question)[0]:
+    if asked_so_far[-1].resolved:  # "How many children does he have?" is asked as it is searched, by name
+        question = asked_so_far[-1].searched
+    elif attribution(asked_so_far[-1].searched)[0] and not attribution(question)[0]:
         question = asked_so_far[-1].searched  # "What does he say ...?" after "Who is Gaziz Abishev?": Abishev's words
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
@@ -195,7 +198,11 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         elif named := named_by_noun(ranked, asked, retriever.names):
             chosen, reason = [quoted(named)], None
         # another outlet's line is quoted only if it could be the answer too
-        chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)]
+        # (and, when the best sentence gives a figure for what is asked, only if it gives one too: not a year
+        # beside "seven years")
+        figured = bool(given_values(chosen[0].text, asked))
+        chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)
+                               and not (figured and not given_values(c.text, asked))]
         # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)
         if not reason and not speaker and len(chosen) < settings.answer_sentences:
             more = corroborating(retriever, chosen, asked, judged, ranked, pool, filters, bar,

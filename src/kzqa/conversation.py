@@ -5,8 +5,9 @@ word (a pronoun or demonstrative) or by being only a few words long. Its persona
 for whom the answer before named when the question before asked for someone ("Who won ...?",
 "Which analyst ...?", in Russian or Kazakh only "Кто ...?", "... кім ...?": "он", "ол" stand for
 things too), or for whom the question before asks about by name alone ("Who is Gaziz Abishev?"), and
-for the same one as long as the follow-ups go on: "he" is replaced by the name, and the question is
-searched alone. Any other follow-up is searched together with the question
+for the same one as long as the follow-ups go on: "he" is replaced by the name (the word of it the
+documents write alone most often: ``Retriever.person``), and the question is searched, and answered or
+refused, as if asked alone. Any other follow-up is searched together with the question
 it follows, recursively, so "it" keeps meaning what the first turn named: the earlier question
 words carry the subject, the new question the facet asked about. The sentence that answered the
 question followed up is then held back a little (answer.py), unless it was searched alone.
@@ -92,7 +93,7 @@ def questions(messages: Sequence[Message], referent: Referent | None = None,
             # "Which country asked for his extradition?" -> "Where is he now?": "he" is still the man
             # (the answer before named a country), once a pronoun has stood for him.
             if _asks_for_someone(before, asked) and not (len(thread) > 1 and PERSONAL.search(before)):
-                named = _named(answered, " ".join(thread), referent, asks_for_name(before)) or named
+                named = _named(answered, " ".join(thread), referent, asks_for_name(before), person) or named
             elif person and (about := asked_about(asking_part(before)[-1])):  # "Who is Gaziz Abishev?"
                 named = person(about) or named  # "he" is Abishev
         thread.append(asked)
@@ -110,15 +111,15 @@ def _asks_for_someone(before: str, follow_up: str) -> bool:
     return asks_for_someone(before) if language_of(follow_up) == "en" else asks_for_name(before)
 
 
-def _named(answered: str, asked: str, referent: Referent, for_a_name: bool) -> str | None:
-    """The last word of whom the first sentence quoted in the answer to the questions ``asked`` names
-    that they do not ("Masimov", as the corpus mostly writes him). After a question by a noun ("Which
-    analyst ...?", which may ask for a thing), only a full name counts: "Kazbek Beisebayev", not "Astana"."""
+def _named(answered: str, asked: str, referent: Referent, for_a_name: bool, person: Person | None = None) -> str | None:
+    """The word (``person``'s, else the last) of whom the first sentence quoted in the answer to the questions
+    ``asked`` names that they do not ("Masimov", as the corpus mostly writes him). After a question by a noun
+    ("Which analyst ...?", which may ask for a thing), only a full name counts: "Kazbek Beisebayev", not "Astana"."""
     quoted = quoted_sentences(answered)
     name = referent(quoted[0], asked) if quoted else None
     if not name or not (for_a_name or len(name.split()) > 1):
         return None
-    return name.split()[-1]
+    return (person(name) if person else None) or name.split()[-1]
 
 
 def _resolved(question: str, name: str) -> str:

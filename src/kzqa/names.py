@@ -16,6 +16,7 @@ one of its own rare words is ("Gaziz Abishev" by "Abishev concluded", but "Unite
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -154,6 +155,7 @@ class NameIndex:
         self._inside: set[str] = set()  # words written capitalised after a lower-case word: inside a sentence
         self._lower: set[str] = set()  # words the documents also write in lower case: common words ("president")
         self._places: set[str] = set()  # names the documents write after "in": places ("in Romania")
+        self._alone: Counter[str] = Counter()  # word -> times written as a name by itself ("Xi met ...")
         self.n_documents = 0
         for doc in documents:
             self.n_documents += 1
@@ -162,6 +164,8 @@ class NameIndex:
             self._lower |= {word for word in re.findall(r"[^\W\d_]+", text) if word[0].islower()}
             self._places |= set(IN_A_PLACE.findall(text))
             for offset, words in _runs(text):
+                if len(words) == 1:
+                    self._alone[words[0]] += 1
                 # a word alone after a lower-case one ("by Tokayev"), not the head of a longer name ("the New ...")
                 if len(words) == 1 and re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
                     self._inside.add(words[0])
@@ -198,6 +202,11 @@ class NameIndex:
     def single_words(self) -> frozenset[str]:
         """The one-word names the documents use ("Tokayev", "Astana"), not common words they capitalise."""
         return frozenset(key for key in self._documents if " " not in key and self.proper([key]))
+
+    def called(self, words: list[str]) -> str:
+        """The word of a full name the documents call them by alone most often, the last of equals: "Xi" of
+        "Xi Jinping" ("Xi met with Tokayev"), "Masimov" of "Karim Masimov". ``words`` must not be empty."""
+        return max(reversed(words), key=lambda word: self._alone[word])
 
     def rare(self, name: Name, most_share: float) -> bool:
         """Whether at most ``most_share`` of the documents use the name and one of its words: "President

@@ -159,12 +159,13 @@ class Retriever:
                         someone=True)
 
     def person(self, name: str) -> str | None:
-        """The word a "he" that follows "Who is <name>?" is searched as: the last word of the name that names
-        someone ("Gaziz Abishev" -> "Abishev"); in Cyrillic, the name of the documents it stands for ("Абишев"
-        -> "Abishev"), not a title or a pronoun ("Президент", "Бұл")."""
+        """The word a "he" that stands for the name is searched as: the word of the name that names someone and
+        that the documents write alone most often, else the last ("Gaziz Abishev" -> "Abishev", "Xi Jinping"
+        -> "Xi"); in Cyrillic, the name of the documents it stands for ("Абишев" -> "Abishev"), not a title or a
+        pronoun ("Президент", "Бұл")."""
         words = self.names.proper_words(name)
         if not words or not is_foreign(words[-1]):
-            return words[-1] if words else None
+            return self.names.called(words) if words else None
         for translation in self.lexicon.translate(words[-1]):
             written = translation.english.capitalize()
             if translation.weight > 0 and self.names.share(Name((written,))) and self.names.proper_words(written):
