@@ -153,10 +153,10 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     # resolved once, for the query and the hold-back
     asked_so_far = questions(messages, retriever.referent, retriever.person)
     question, query = asked_so_far[-1].asked, query or searched_as(asked_so_far)
-    if asked_so_far[-1].resolved:  # "How many children does he have?" is asked as it is searched, by name
+    # a follow-up whose pronoun was resolved is asked as it is searched, by name: "How many children does he
+    # have?" is judged as "... does Nazarbayev have?", "What does he say ...?" after "Who is Gaziz Abishev?" as his
+    if asked_so_far[-1].resolved:
         question = asked_so_far[-1].searched
-    elif attribution(asked_so_far[-1].searched)[0] and not attribution(question)[0]:
-        question = asked_so_far[-1].searched  # "What does he say ...?" after "Who is Gaziz Abishev?": Abishev's words
     language = language_of(question)
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     if searched != query:
@@ -202,7 +202,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         # beside "seven years")
         figured = bool(given_values(chosen[0].text, asked))
         chosen = chosen[:1] + [c for c in chosen[1:] if not shortfall(c.hit, c.start, c.end, asked, retriever.names)
-                               and not (figured and not given_values(c.text, asked))]
+                               and (not figured or given_values(c.text, asked))]
         # (with a quoted person, ``ranked`` holds only sentences near the name; another outlet need not quote them)
         if not reason and not speaker and len(chosen) < settings.answer_sentences:
             more = corroborating(retriever, chosen, asked, judged, ranked, pool, filters, bar,

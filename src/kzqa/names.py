@@ -166,9 +166,9 @@ class NameIndex:
             for offset, words in _runs(text):
                 if len(words) == 1:
                     self._alone[words[0]] += 1
-                # a word alone after a lower-case one ("by Tokayev"), not the head of a longer name ("the New ...")
-                if len(words) == 1 and re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
-                    self._inside.add(words[0])
+                    # after a lower-case word ("by Tokayev"): a name, not the head of a longer one ("the New ...")
+                    if re.search(r"[^\W\d_A-Z] $", text[max(offset - 2, 0):offset]):
+                        self._inside.add(words[0])
                 for size in range(1, min(LONGEST, len(words)) + 1):
                     for start in range(len(words) - size + 1):
                         self._documents.setdefault(" ".join(words[start:start + size]), set()).add(doc.doc_id)
