@@ -212,6 +212,23 @@ def test_the_fixed_words_follow_the_question_language_and_quotes_stay_english(se
     assert language_of("Who won?") == "en"
 
 
+def test_a_name_in_another_script_does_not_decide_the_language_of_the_fixed_words(service):
+    # A reader writing Russian may give a name in Latin letters, and one writing English a name in Cyrillic.
+    russian = ask(service, "Кто такой Interpol?")
+    assert not russian.answered and russian.text.startswith(REFUSAL["ru"]) and "«Interpol»" in russian.text
+    english = ask(service, "Who is Масимов?")  # a Cyrillic word reaches the English documents through the embedding
+    assert english.language == "en" and english.answered and english.text.startswith("According to ")
+    assert language_of("Who is Тоқаев?") == "en" and language_of("Interpol кім?") == "kk"
+    assert language_of("Сайлауда Тоқаев неше пайыз дауыс алды?") == "kk"  # the name's letter tells Kazakh
+
+
+def test_a_name_that_opens_a_kazakh_or_russian_question_is_checked_like_any_other(service):
+    # Kazakh puts the subject first: "Biden" opens the question, yet it is no capital by position.
+    for question in ("Biden сайлау туралы не деді?", "Biden что сказал о выборах?"):
+        result = ask(service, question)
+        assert not result.answered and "Biden" in result.refusal_reason and "«Biden»" in result.text
+
+
 def test_an_article_s_own_question_is_never_given_as_the_answer(service):
     # Caliber.Az asks "Should we expect a change in Astana's foreign policy after the elections?":
     # the sentence most like the reader's question, and no answer to it.
@@ -407,6 +424,26 @@ def test_a_question_asks_about_a_person_when_it_is_only_who_and_the_name():
     # a question for someone, or about more than the name, names no one it is about
     assert asked_about("Who is Tokayev's rival?") is None and asked_about("Who is the head of the NSC?") is None
     assert asked_about("Who won?") is None and asked_about("Кто победил?") is None
+
+
+def test_he_never_stands_for_a_country_or_an_organisation_written_as_an_acronym(service):
+    # The answer says the former chief "has allegedly been actively working for the US": "he" is not the US.
+    first = ask(service, "Who chaired the National Security Committee?")
+    assert "working for the US" in first.text
+    result = ask(service, "Who chaired the National Security Committee?", "What is he accused of?")
+    assert "US" not in result.query.split()
+    assert result.query == "Who chaired the National Security Committee? What is he accused of?"
+    assert "treason" in result.text
+
+
+def test_a_short_question_that_names_what_it_asks_about_is_searched_alone(service):
+    # Four words, but whole: not searched with the questions about Masimov before it.
+    result = ask(service, "Who was arrested with his two deputies and several hundred others?",
+                 "Which country asked for his extradition?", "Who is Gaziz Abishev?")
+    assert result.query == "Who is Gaziz Abishev?"
+    assert result.answered and "political observer Gaziz Abishev" in result.text
+    assert not is_follow_up("How old is Tokayev?") and not is_follow_up("Кто такой Абишев?")
+    assert is_follow_up("And Nazarbayev?") and is_follow_up("What about Nikkei?") and is_follow_up("Who won?")
 
 
 def test_a_pronoun_is_resolved_only_from_a_quoted_answer_to_a_question_for_someone(service):

@@ -74,6 +74,18 @@ def test_a_search_naming_an_outlet_returns_its_passages_and_says_what_was_search
     assert (plain["query"], plain["outlets"]) == ("Tokayev's reforms", [])
 
 
+def test_a_search_filtered_to_nothing_says_why_and_names_outlets_as_the_corpus_spells_them(client):
+    backwards = client.get("/api/search", params={"q": "Tokayev", "published_from": "2022-11-30",
+                                                   "published_to": "2022-11-01"})
+    assert backwards.status_code == 200 and backwards.json()["results"] == []
+    assert backwards.json()["reason"] == "published_from (2022-11-30) is after published_to (2022-11-01)"
+    none_then = client.get("/api/search", params={"q": "Tokayev", "outlet": "Nikkei Asia",
+                                                   "published_to": "2022-11-01"}).json()
+    assert none_then["results"] == [] and none_then["reason"] == "no passage matches the chosen outlets and dates"
+    lower = client.get("/api/search", params={"q": "Tokayev's reforms", "outlet": "nikkei asia"}).json()
+    assert lower["outlets"] == ["Nikkei Asia"] and lower["reason"] is None and lower["results"]
+
+
 def test_a_search_with_a_name_spelt_otherwise_searches_the_documents_spelling(client):
     body = client.get("/api/search", params={"q": "Nazarbaev Masimov Judas", "k": 3}).json()
     assert body["query"] == "Nazarbayev Masimov Judas"
@@ -193,4 +205,6 @@ def test_the_chat_page_and_its_assets_are_served(client):
     assert client.get("/static/app.js").status_code == 200
     health = client.get("/healthz").json()
     assert health["chunks"] > 20
+    head = client.head("/healthz")  # what uptime checkers send
+    assert head.status_code == 200 and head.content == b""
     assert health["max_question_chars"] == 1000  # the default the chat page then holds its box to

@@ -292,6 +292,13 @@ def test_errors_are_readable_and_the_question_is_kept(page, live_server):
     page.press("#question", "Backspace")
     assert page.locator("#status.error").count() == 0
 
+    # Sending an empty box says what to do, and typing clears the note.
+    page.fill("#question", "   ")
+    page.press("#question", "Enter")
+    assert page.locator("#status.error").inner_text() == "Type a question first."
+    page.type("#question", "W")
+    assert page.locator("#status.error").count() == 0
+
     # A question past the limit all the same (an old page, a script): the server's 422 says so.
     page.evaluate("document.getElementById('question').removeAttribute('maxlength')")
     too_long = "Who won the election? " * 60

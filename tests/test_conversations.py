@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from kzqa.api import create_app
+from kzqa.store import Store
 from tests.conftest import free_port, kzqa_env, start_server
 
 
@@ -94,3 +97,26 @@ def test_conversations_survive_a_server_restart(settings, service, tmp_path):
     with start_server(env, free_port()) as base:
         saved = httpx.get(f"{base}/api/conversations/{first['conversation_id']}").json()
     assert saved["messages"][1]["response"] == first
+
+
+def test_turns_saved_at_the_same_moment_keep_each_question_beside_its_answer(tmp_path):
+    # Two browser tabs (or a program's parallel requests) continuing one conversation: each question is saved
+    # next to its own answer, never question, question, answer, answer. (Real SQLite, real threads.)
+    store = Store(tmp_path / "kzqa.sqlite3")
+    conversation_id = store.create("Who won?")
+    start = threading.Barrier(8)
+
+    def save(n: int) -> None:
+        start.wait()
+        store.add_turn(conversation_id, f"question {n}", f"m{n}", {"answer": f"answer {n}"})
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    messages = store.get(conversation_id)["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant"] * 8
+    pairs = [(q["content"].split()[-1], a["content"].split()[-1])
+             for q, a in zip(messages[::2], messages[1::2], strict=True)]
+    assert all(question == answer for question, answer in pairs) and len(set(pairs)) == 8

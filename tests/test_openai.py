@@ -69,3 +69,7 @@ def test_models_lists_kzqa_and_errors_come_as_openai_errors(client):
         client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": "Who won?"},
                                                                {"role": "assistant", "content": "Tokayev."}])
     assert last.value.body["code"] == "no_question"
+    with pytest.raises(openai.BadRequestError) as tool:  # kzqa calls no tools: a tool's result is nothing to answer
+        client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": "Who won?"},
+                                                               {"role": "tool", "content": "{}", "tool_call_id": "1"}])
+    assert tool.value.body["code"] == "no_question"

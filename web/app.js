@@ -74,7 +74,12 @@ function plain(text) {
 
 async function ask() {
   const text = question.value.trim();
-  if (!text || state.controller) return;
+  if (state.controller) return;
+  if (!text) {
+    setStatus("Type a question first.", "error");
+    question.focus();
+    return;
+  }
   hideCard();
   const followUp = state.conversationId;
   const body = { messages: [{ role: "user", content: text }] };

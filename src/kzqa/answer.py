@@ -179,7 +179,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     about_name = _as_written(about, retriever, clearly=True) if about else None
     description = describing(ranked, about_name, asked, retriever.names)
     if not hits:
-        chosen, reason = [], (filters and filters.reversed) or "no passage matches the chosen outlets and dates"
+        chosen, reason = [], (filters or Filters()).why_empty
     elif language == "en" and not retriever.chunk_lexical.shares_a_word(query):
         # "🙂🙂🙂", "What is asdf qwer?": e5 finds some sentence close to anything. (Russian and Kazakh words reach
         # the corpus only through translations that may all be weak: there, the embedding alone decides.)

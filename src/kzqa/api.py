@@ -141,6 +141,11 @@ def _messages(body: ChatRequest, settings: Settings) -> list[Message]:
 def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
     """The JSON routes; a search query is held to the longest question /api/chat takes (its schema says so)."""
 
+    @app.head("/healthz", include_in_schema=False)
+    def healthz_head(svc: ServiceDep) -> Response:
+        """What uptime checkers send: 200 once the index is loaded, as GET says, without the body."""
+        return Response(status_code=200)
+
     @app.get("/healthz", response_model=Health)
     def healthz(svc: ServiceDep) -> Health:
         manifest = svc.retriever.index.manifest

@@ -115,11 +115,15 @@ def ask(service: Service, messages: list[Message], filters: Filters | None = Non
 def search_passages(service: Service, query: str, k: int, filters: Filters | None = None) -> SearchResponse:
     """The k passages closest to a query, best first, with what was searched: a query naming an
     outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
-    service.retriever.check(filters)
-    searched, scoped = service.retriever.scope(service.retriever.respeller.respelled(query), filters)
-    hits = service.retriever.search(searched, k, scoped)
+    retriever = service.retriever
+    retriever.check(filters)
+    filters = filters.spelled_as(retriever.outlet_names()) if filters else None
+    searched, scoped = retriever.scope(retriever.respeller.respelled(query), filters)
+    hits = retriever.search(searched, k, scoped)
+    # an empty result says why, as a refusal does: dates the wrong way round, or no passage within the filters
+    reason = scoped.why_empty if scoped and not hits else None
     return SearchResponse(query=searched, outlets=sorted(scoped.outlets) if scoped else [],
-                          results=[Passage(**passage(hit)) for hit in hits])
+                          results=[Passage(**passage(hit)) for hit in hits], reason=reason)
 
 
 @dataclass(frozen=True)

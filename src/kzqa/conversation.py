@@ -1,7 +1,8 @@
 """A conversation -> the standalone question to search for, without an LLM.
 
 A follow-up ("What share of the vote did he get?") leans on earlier turns through a referring
-word (a pronoun or demonstrative) or by being only a few words long. Its personal pronoun stands
+word (a pronoun or demonstrative) or by being only a few words long, unless those few words name what it
+asks about ("Who is Gaziz Abishev?", "How old is Tokayev?": ``names_its_subject``). Its personal pronoun stands
 for whom the answer before named when the question before asked for someone ("Who won ...?",
 "Which analyst ...?", in Russian or Kazakh only "Кто ...?", "... кім ...?": "он", "ол" stand for
 things too), or for whom the question before asks about by name alone ("Who is Gaziz Abishev?"), and
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 from bm25s.stopwords import STOPWORDS_EN
 
 from kzqa.phrases import PERSONAL, REFERRING, asking_part, language_of, quoted_sentences
-from kzqa.question_types import asked_about, asks_for_name, asks_for_someone
+from kzqa.question_types import AUXILIARIES, asked_about, asks_for_name, asks_for_someone
 
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
+CONTINUING = frozenset({"and", "but", "so", "also", "then", "и", "а", "но", "ал", "және"})  # "And Nazarbayev?"
 DEPTH = 2  # earlier questions carried along at most
 
 # (a sentence an answer quoted, the questions it answered) -> whom it names that they do not, in full
@@ -54,7 +56,22 @@ class Question:
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(REFERRING.search(question)) or len(question.split()) <= SHORT
+    """Whether the question leans on the conversation: by a referring word, or by being short ("And in
+    Russia?", "Who won?"), unless it names what it asks about (``names_its_subject``)."""
+    if REFERRING.search(question):
+        return True
+    return len(question.split()) <= SHORT and not names_its_subject(question)
+
+
+def names_its_subject(question: str) -> bool:
+    """Whether a short question is whole: it asks about someone by name alone ("Who is Gaziz Abishev?", "Кто
+    такой Абишев?"), or a verb of its own says what about a name it gives ("How old is Tokayev?", "What did
+    Borrell promise?"), and no "and" or "but" opens it ("And Nazarbayev?", "But in Russia?")."""
+    if asked_about(question):
+        return True
+    words = re.findall(r"[^\W\d_]+", question)
+    return (len(words) > 1 and words[0].lower() not in CONTINUING
+            and any(w.lower() in AUXILIARIES for w in words) and any(w[0].isupper() for w in words[1:]))
 
 
 def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kzqa.ingest import Document
 
@@ -45,6 +45,11 @@ class Filters:
             return f"published_from ({self.published_from}) is after published_to ({self.published_to})"
         return None
 
+    @property
+    def why_empty(self) -> str:
+        """Why no passage passes the filters (when none does): dates the wrong way round, or none in them."""
+        return self.reversed or "no passage matches the chosen outlets and dates"
+
     def check(self, outlets: Iterable[str]) -> None:
         """FilterError for an outlet that is none of ``outlets`` (the corpus's): the reader would otherwise
         only be told that nothing matches. (Dates the wrong way round are an empty period, which the
@@ -54,3 +59,9 @@ class Filters:
         if unknown := sorted(o for o in self.outlets if o.casefold() not in known):
             raise FilterError("unknown_outlet", f"No document is from {', '.join(map(repr, unknown))}; "
                               f"the outlets are {', '.join(sorted(known.values()))}.")
+
+    def spelled_as(self, outlets: Iterable[str]) -> Filters:
+        """The same filters, each outlet spelled as ``outlets`` (the corpus's) spell it: "nikkei asia" -> "Nikkei
+        Asia" (outlets are matched case-insensitively; ``check`` first)."""
+        known = {outlet.casefold(): outlet for outlet in outlets}
+        return replace(self, outlets=frozenset(known.get(o.casefold(), o) for o in self.outlets))

@@ -78,21 +78,28 @@ def run_end(text: str, offset: int, words: list[str]) -> int:
     return offset + text[offset:].find(words[-1]) + len(words[-1])
 
 
+LATIN_WORD = re.compile(r"[A-Za-z]+")
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
+
+
 def _opens(text: str, offset: int) -> bool:
     """Whether a word at ``offset`` opens the text (nothing but punctuation, space or emoji before it)."""
     return not re.search(r"\w", text[:offset])
 
 
 def question_names(question: str) -> list[Name]:
-    """The names an English question mentions, in its asking sentences (``phrases.asking_part``); the
-    first word of each sentence is a capital by position, not a name."""
+    """The names a question mentions, in its asking sentences (``phrases.asking_part``); the first word of
+    each sentence is a capital by position, not a name, unless it is in Latin letters and the others in
+    Cyrillic ("Biden сайлау туралы не деді?": a Kazakh or Russian word is never written so)."""
     names = []
     for sentence in asking_part(question):
         words_of_sentence = re.findall(r"[^\W\d_]+", sentence)
         if sum(w[0].isupper() for w in words_of_sentence) > CAPITALISED_SHARE * max(len(words_of_sentence), 2):
             continue  # "WHAT DID TOKAYEV PROMISE?", "Did Tokayev Win In Almaty?"
+        latin_among_cyrillic = bool(words_of_sentence) and LATIN_WORD.fullmatch(words_of_sentence[0]) is not None \
+            and any(CYRILLIC_LETTER.search(w) for w in words_of_sentence[1:])
         for offset, words in _runs(sentence):
-            if _opens(sentence, offset):
+            if _opens(sentence, offset) and not latin_among_cyrillic:
                 words = words[1:]
             words = [w for w in words if w.lower() not in NOT_NAMES]
             if words:

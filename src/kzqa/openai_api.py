@@ -126,7 +126,9 @@ def _conversation(body: ChatCompletionRequest, max_chars: int) -> list[Message]:
     if (body.n or 1) > 1:
         raise ApiError(400, "unsupported_parameter", "Only n = 1 is supported.")
     messages = [Message(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
-    if not messages or messages[-1].role != "user":
+    # instructions may come last; a tool's result may not: kzqa calls no tools, so there is nothing to answer it
+    spoken = [m.role for m in body.messages if m.role not in ("system", "developer")]
+    if not messages or spoken[-1] != "user":
         raise ApiError(400, "no_question", "The last message must be the user's question.")
     if not NOT_BLANK.search(messages[-1].content):
         raise ApiError(400, "empty_question", "The question is empty.")

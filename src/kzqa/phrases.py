@@ -15,6 +15,7 @@ import pysbd
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 LATIN = re.compile(r"[A-Za-z]")
+LETTER = re.compile(r"[^\W\d_]")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 REFUSAL = {
@@ -69,11 +70,16 @@ def leans_on_someone(sentence: str) -> bool:
 
 
 def language_of(text: str) -> str:
-    """'kk', 'ru' or 'en', from the script of the question."""
-    if KAZAKH_LETTERS.search(text):
-        return "kk"
-    cyrillic, latin = len(CYRILLIC.findall(text)), len(LATIN.findall(text))
-    return "ru" if cyrillic > latin else "en"
+    """'kk', 'ru' or 'en', from the script of the question's words. A capitalised word may be a name, written
+    in any script, so the others decide, when there are any: "Кто такой Interpol?" is Russian, "Who is
+    Тоқаев?" English. A Cyrillic question with a Kazakh letter anywhere is Kazakh ("Сайлауда Тоқаев неше ...?")."""
+    own = " ".join(word for word in text.split() if not word[:1].isupper())
+    if not LETTER.search(own):
+        own = text
+    cyrillic, latin = len(CYRILLIC.findall(own)), len(LATIN.findall(own))
+    if cyrillic <= latin and not (latin == 0 and KAZAKH_LETTERS.search(own)):
+        return "en"
+    return "kk" if KAZAKH_LETTERS.search(text) else "ru"
 
 
 def format_date(iso: str | None, language: str) -> str | None:

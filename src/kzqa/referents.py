@@ -50,8 +50,8 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
     Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
     "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place counts
-    (``_at_a_place``), and a title does when no one else is named ("the President of the Republic of Kazakhstan
-    meets ..." -> "President")."""
+    (``_at_a_place``) nor an acronym ("working for the US"), and a title does when no one else is named ("the
+    President of the Republic of Kazakhstan meets ..." -> "President")."""
     held = _held(asked)
     runs = list(name_runs(sentence, names))
     title = None  # the first title ("President") whom "he" may stand for, with ``someone``
@@ -60,8 +60,8 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     for i, (offset, words) in enumerate(runs):
         proper = names.proper(words)
         spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
-        if held & spelled or any(map(asked_word, words)) or (someone and proper and _at_a_place(
-                names, sentence, offset, words, proper)):
+        if held & spelled or any(map(asked_word, words)) or (someone and proper and (_at_a_place(
+                names, sentence, offset, words, proper) or _acronym(proper))):
             continue
         if not proper:
             if someone and title is None and words[0].lower() not in NOT_NAMES:
@@ -81,6 +81,12 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
         if subject or not subject_of:
             found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
     return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
+
+
+def _acronym(proper: list[str]) -> bool:
+    """Whether a name is an acronym ("US", "EU", "CSTO"): a country's or an organisation's, no one's that "he"
+    stands for (people's names are not written in capitals)."""
+    return all(len(word) > 1 and word.isupper() for word in proper)
 
 
 def _at_a_place(names: NameIndex, sentence: str, offset: int, words: list[str], proper: list[str]) -> bool:

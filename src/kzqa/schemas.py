@@ -115,6 +115,8 @@ class SearchResponse(BaseModel):
     outlets: list[str] = Field(description="The outlets searched: the outlet filter, else those q names; "
                                "empty for all.")
     results: list[Passage]
+    reason: str | None = Field(None, description="Why there are no results, when the filters admit no passage "
+                               "(dates the wrong way round, or no document of those outlets in those dates).")
 
 
 class DocumentSummary(BaseModel):

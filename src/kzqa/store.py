@@ -87,6 +87,9 @@ class Store:
         """Save a question and its answer (``response``: the /api/chat JSON) under ``message_id``."""
         now = time.time()
         with self._connect() as db:
+            # The write lock first, then the count: two turns saved at once would both count N, and their
+            # messages would interleave (user, user, assistant, assistant). Waits up to the connect timeout.
+            db.execute("BEGIN IMMEDIATE")
             self._require(db, conversation_id)
             position = db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
                                   (conversation_id,)).fetchone()[0]
