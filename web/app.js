@@ -133,6 +133,14 @@ async function ask() {
     if (err.name === "AbortError") return;
     bubble.remove();
     article?.remove();
+    if (followUp && err.code === "unknown_id") {
+      // deleted meanwhile (in another tab): the next question starts a new conversation
+      resetChat();
+      question.value = text;
+      setStatus("That conversation was deleted. Your question is still in the box below: send it to start a new one.",
+        "error");
+      return;
+    }
     if (!messages.children.length) intro.hidden = false;
     if (!question.value.trim()) question.value = text; // the question is not lost
     const reason = err.message || "Something went wrong.";

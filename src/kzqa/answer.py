@@ -158,6 +158,9 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     if asked_so_far[-1].resolved:
         question = asked_so_far[-1].searched
     language = language_of(question)
+    # Kazakh written without its own letters ("Ол неше жаста?") reads as Russian: after a Kazakh question it is Kazakh
+    if language == "ru" and len(asked_so_far) > 1 and language_of(asked_so_far[-2].asked) == "kk":
+        language = "kk"
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     if searched != query:
         query, question = searched, retriever.scope(question)[0]

@@ -12,6 +12,7 @@ import datetime as dt
 import errno
 import json
 import logging
+import re
 import socket
 import sys
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kzqa import __version__
-from kzqa.embed import EmbedError, load_embedder
+from kzqa.embed import EmbedError, ModelSettingError, load_embedder
 from kzqa.evaluate import QuestionFileError
 from kzqa.filters import FilterError, Filters
 from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
@@ -43,7 +44,7 @@ class UsageError(Exception):
     """The command asks for something it cannot: the line to print."""
 
 
-USAGE_ERRORS = (UsageError, QuestionFileError, FilterError)  # the command was wrong: exit USAGE
+USAGE_ERRORS = (UsageError, QuestionFileError, FilterError, ModelSettingError)  # the command was wrong: exit USAGE
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
@@ -79,6 +80,8 @@ def post_to_server(server: str, path: str, timeout: float, **request: Any) -> di
     detail = str(data.get("detail") or f"the server answered {reply.status_code}")
     if reply.status_code in (400, 422):  # the server found the request wrong, as the command would have
         raise UsageError(detail)
+    if reply.status_code == 404 and data.get("code") == "not_found":  # no such route: not the server's own address
+        raise ServerError(f"{server} has no {path}: give the address kzqa serves at (e.g. http://127.0.0.1:8000)")
     if reply.status_code != 200:
         raise ServerError(detail)
     return data
@@ -153,9 +156,9 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         from kzqa.chat import ask
 
         if not args.question.strip():
-            raise UsageError("the question is empty")
+            raise UsageError("The question is empty.")  # as the server words it
         if len(args.question) > settings.max_question_chars:  # as the server holds it
-            raise UsageError(f"a question may hold at most {settings.max_question_chars} characters")
+            raise UsageError(f"A question may hold at most {settings.max_question_chars} characters.")
         data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -232,7 +235,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet", action="append", default=[], help="only passages from this outlet (repeatable)")
     p.add_argument("--from", dest="published_from", type=calendar_day, help="published on or after (YYYY-MM-DD)")
     p.add_argument("--to", dest="published_to", type=calendar_day, help="published on or before (YYYY-MM-DD)")
-    p.add_argument("--server", help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
+    p.add_argument("--server", type=server_address,
+                   help="ask a running server (e.g. http://127.0.0.1:8000) instead of loading the index")
     p.set_defaults(run=cmd_ask)
     p = sub.add_parser("eval", help="score a question file (dev.jsonl format) in-process")
     p.add_argument("file", type=Path)
@@ -241,6 +245,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="write the per-case rows here (JSON)")
     p.set_defaults(run=cmd_eval)
     return root
+
+
+def server_address(text: str) -> str:
+    """--server: an http:// or https:// address (argparse's usage error, exit 2, for "localhost:8000")."""
+    if not re.match(r"https?://[^/\s]", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is no http:// or https:// address (e.g. http://127.0.0.1:8000)")
+    return text
 
 
 def port_number(text: str) -> int:

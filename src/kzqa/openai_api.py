@@ -21,7 +21,7 @@ from fastapi import APIRouter, Response
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kzqa.answer import Message
+from kzqa.answer import Message, answer_pieces
 from kzqa.chat import Service, ServiceDep, ask, chat_response, turn_events
 from kzqa.errors import PROBLEM, ApiError
 from kzqa.schemas import NOT_BLANK as BLANK_PATTERN
@@ -145,8 +145,13 @@ def _usage(messages: list[Message], answer: str) -> Usage:
 
 def _chunks(svc: Service, messages: list[Message], completion_id: str, created: int,
             include_usage: bool) -> Iterator[bytes]:
-    """The stream: a role chunk, the answer as it is written, a last chunk with the (checked) answer's
-    citations, then [DONE]. An error midway ends the stream with an error chunk, never a cut."""
+    """The stream: a role chunk, the checked answer in pieces, a last chunk with its citations, then [DONE].
+    An error midway ends the stream with an error chunk, never a cut.
+
+    Unlike /api/chat's stream, which relays an LLM's text as it comes and then replaces it (``done``), this
+    one sends only the checked answer: an OpenAI client keeps nothing but the deltas, and the check may
+    renumber the markers, drop a sentence, or fall back to the extractive answer. (An extractive answer is
+    whole before its first piece anyway.)"""
 
     def chunk(choices: list[dict], **extra: Any) -> bytes:
         body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL,
@@ -159,10 +164,10 @@ def _chunks(svc: Service, messages: list[Message], completion_id: str, created: 
     try:
         yield chunk(delta({"role": "assistant", "content": ""}))
         for kind, value in turn_events(svc, messages, None, stream=True):
-            if kind == "delta":
-                yield chunk(delta({"content": value}))
-            elif kind == "done":
+            if kind == "done":
                 reply = chat_response(value)  # type: ignore[arg-type]
+                for piece in answer_pieces(reply.answer):
+                    yield chunk(delta({"content": piece}))
                 extra = reply.model_dump(mode="json", include={"citations", "answered", "query", "generated",
                                                                "unsupported", "note", "refusal_reason"})
                 yield chunk(delta({}, "stop"), answer=reply.answer, **extra)

@@ -127,7 +127,12 @@ ASKS_FOR_YEAR = re.compile(r"\b((what|which) years?|в как(ом|ие) год(
                            r"қай жыл\w*|нешінші жыл\w*)\b", re.IGNORECASE)
 # An English question about someone's age, and the ages a sentence gives ("69-year-old", "aged 69",
 # "69 years old", "at the age of 69"): the number is the one group that matched.
-ASKS_FOR_AGE = re.compile(r"\b(how old|(at )?what age)\b", re.IGNORECASE)
+ASKS_FOR_AGE = re.compile(
+    r"\b(how old|(at )?what age)\b|"
+    # Russian "сколько (ему) лет?" closing the question, or before whom ("Сколько лет Токаеву?"), not "Сколько лет
+    # он правил?"; "в каком возрасте"; Kazakh "неше жаста", "жасы нешеде"
+    r"\bсколько\s+(?:\S+\s+)?лет\s*[?!.]*$|\bсколько\s+лет\s+(?-i:[А-ЯЁA-Z])\w*\s*[?!.]*$|\bв каком возрасте\b|"
+    r"\b(?:неше|қанша)\s+жас\w*|\bжасы\s+нешеде\b", re.IGNORECASE)
 _AGE_NUMBER = r"(\d+|[a-z]+(?:-[a-z]+)?)"
 AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\b(?:aged|age of) {_AGE_NUMBER}\b", re.IGNORECASE)
 

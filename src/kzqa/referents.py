@@ -23,6 +23,7 @@ OF_A_LONGER_NAME = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?{CAP}")
 # Opera Theater" (a venue, whose later words the documents need not write after "in" anywhere else), "rampaged
 # through Alma-Ata", "across the Caspian": prepositions of place and movement that do not take a person.
 AT_A_PLACE = re.compile(r"\b(?:in|at|through|throughout|across|into)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+OPENING_QUOTES, CLOSING_QUOTES = ("“", "«", "„"), ("”", "»", "“")  # (straight quotes open and close alike)
 PLACE_REACH = 16  # characters before a name where AT_A_PLACE is looked for ("throughout the ")
 NEGATION = re.compile(r"not|never|no|\w+n['’]t", re.IGNORECASE)  # "Masimov never won": no deed of his
 # Words after a name (past "who is", "the") where what it is the subject of stands ("Tokayev also refused").
@@ -50,8 +51,9 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     "European Union" for "EU"), and words the documents also write in lower case (titles: "President", "Security
     Council") name no one new. With ``subject_of``, only a name right before a word it accepts counts ("won" for
     "Who won ...?"), unless negated ("never won"). With ``someone`` (whom "he" stands for), no place counts
-    (``_at_a_place``) nor an acronym ("working for the US"), and a title does when no one else is named ("the
-    President of the Republic of Kazakhstan meets ..." -> "President")."""
+    (``_at_a_place``) nor an acronym ("working for the US"), nor a word of a quoted title (“Oyan, Qazagstan!”) or
+    of a compound ("Western-funded"), and a title does when no one else is named ("the President of the Republic
+    of Kazakhstan meets ..." -> "President")."""
     held = _held(asked)
     runs = list(name_runs(sentence, names))
     title = None  # the first title ("President") whom "he" may stand for, with ``someone``
@@ -60,8 +62,9 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     for i, (offset, words) in enumerate(runs):
         proper = names.proper(words)
         spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
-        if held & spelled or any(map(asked_word, words)) or (someone and proper and (_at_a_place(
-                names, sentence, offset, words, proper) or _acronym(proper))):
+        if held & spelled or any(map(asked_word, words)) or (someone and (
+                _in_quoted_title(sentence, offset) or _in_a_compound(sentence, offset, words) or (proper and (
+                    _at_a_place(names, sentence, offset, words, proper) or _acronym(proper))))):
             continue
         if not proper:
             if someone and title is None and words[0].lower() not in NOT_NAMES:
@@ -81,6 +84,25 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
         if subject or not subject_of:
             found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
     return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
+
+
+def _in_quoted_title(sentence: str, offset: int) -> bool:
+    """Whether the name at ``offset`` is inside quotation marks that hold a title, words in capitals alone
+    (“Oyan, Qazagstan!”, “Democratic Choice of Kazakhstan”: an association's, a programme's): no one whom "he"
+    stands for. Quoted speech has words in lower case (“Tokayev will win,” he said)."""
+    opened = max(sentence.rfind(mark, 0, offset) for mark in OPENING_QUOTES)
+    if opened < 0 or any(mark in sentence[opened + 1 : offset] for mark in CLOSING_QUOTES):
+        return False
+    closed = min((i for mark in CLOSING_QUOTES if (i := sentence.find(mark, offset)) >= 0), default=-1)
+    words = re.findall(r"[^\W\d_]+", sentence[opened + 1 : closed]) if closed > 0 else []
+    return bool(words) and all(w[0].isupper() or w.lower() in FUNCTION_WORDS for w in words)
+
+
+def _in_a_compound(sentence: str, offset: int, words: list[str]) -> bool:
+    """Whether the name is one word joined by a hyphen to a word in lower case ("Western-funded", "Moscow-led",
+    "pro-Western"): a modifier, no one whom "he" stands for."""
+    end = run_end(sentence, offset, words)
+    return len(words) == 1 and bool(re.match(r"-[a-z]", sentence[end:]) or re.search(r"[a-z]-$", sentence[:offset]))
 
 
 def _acronym(proper: list[str]) -> bool:
