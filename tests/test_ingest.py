@@ -77,8 +77,22 @@ def test_a_dropped_in_file_becomes_a_document_and_changes_the_corpus_hash(small_
     assert corpus_hash(small_corpus) != before
 
 
+def test_what_an_editor_leaves_in_the_corpus_is_skipped_and_a_byte_order_mark_is_no_error(small_corpus: Path):
+    before = corpus_hash(small_corpus)
+    (small_corpus / ".#draft.md").symlink_to("user@host.1234:1")  # Emacs's lock file: a dangling link
+    (small_corpus / "drafts.md").mkdir()  # a folder
+    (small_corpus / ".note.md.swp").write_text("x", encoding="utf-8")
+    assert corpus_hash(small_corpus) == before
+    # Windows Notepad's UTF-8 opens with a byte-order mark; an upper-case suffix is Markdown too
+    (small_corpus / "notepad.MD").write_text("\ufeff---\ntitle: A note\noutlet: Me\n---\n\nTokayev won.\n",
+                                             encoding="utf-8")
+    assert "notepad" in [d.doc_id for d in read_corpus(small_corpus)] and corpus_hash(small_corpus) != before
+    assert read_document(small_corpus / "notepad.MD").title == "A note"
+
+
 @pytest.mark.parametrize("content, message", [
-    ("no front matter at all", "front matter lacks title, outlet"),
+    ("no front matter at all", "no front matter: the file must open with a '---' block giving title, outlet"),
+    ("---\ntitle: T\n---\n\nText.", "front matter lacks outlet"),
     ("---\ntitle: T\noutlet: O\npublished: last week\n---\n\nText.", "'published' must be a date"),
     ("---\ntitle: T\noutlet: O\n---\n\n   \n", "has no text"),
     ("---\ntitle: [unclosed\n---\n\nText.", "cannot be read"),

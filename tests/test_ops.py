@@ -59,6 +59,7 @@ def test_metrics_count_requests_by_route_and_time_retrieval_and_answers(client, 
     for _ in range(3):
         assert client.post("/api/chat", json=QUESTION).status_code == 200
     client.get("/no/such/page/123")
+    assert client.get("/static/app.js").status_code == 200
     too_big = client.post("/api/chat", content=b" " * (service.settings.max_body_bytes + 1),
                           headers={"content-type": "application/json"})
     assert too_big.status_code == 413
@@ -75,6 +76,11 @@ def test_metrics_count_requests_by_route_and_time_retrieval_and_answers(client, 
     # unknown paths share one label: a client cannot create a series per path
     assert grew("kzqa_requests_total", method="GET", route="unmatched", status="404") == 1
     assert not any("/no/such" in str(labels) for _, labels in after)
+    # the page's own files are counted under their mount, not as unknown paths
+    assert grew("kzqa_requests_total", method="GET", route="/static", status="200") == 1
+    # each reload outcome is there from the start, at 0
+    assert {labels for name, labels in after if name == "kzqa_index_reloads_total"} >= {
+        (("outcome", o),) for o in ("done", "unchanged", "refused")}
     # a body refused before routing still counts for the route it was sent to
     assert grew("kzqa_requests_total", method="POST", route="/api/chat", status="413") == 1
     assert after[("kzqa_index_chunks", ())] == len(service.retriever.index.chunks)

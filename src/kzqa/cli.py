@@ -48,6 +48,8 @@ USAGE_ERRORS = (UsageError, QuestionFileError, FilterError, ModelSettingError)  
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    if args.reload and not settings.admin_key:  # said before minutes of building, not after
+        raise UsageError("--reload needs KZQA_ADMIN_KEY, the key the server was started with")
     embedder = load_embedder(settings.model, settings.threads)
     ann = AnnConfig.from_settings(settings)
     expected = expected_manifest(settings.corpus_dir, embedder, settings.chunk_chars, settings.chunk_overlap, ann)
@@ -61,7 +63,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
               f"index -> {settings.index_dir}")
-    return reload_server(args.reload, settings.admin_key) if args.reload else 0
+    return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
 
 
 def post_to_server(server: str, path: str, timeout: float, **request: Any) -> dict:
@@ -87,11 +89,8 @@ def post_to_server(server: str, path: str, timeout: float, **request: Any) -> di
     return data
 
 
-def reload_server(server: str, admin_key: str | None) -> int:
+def reload_server(server: str, admin_key: str) -> int:
     """Ask a running `kzqa serve` to swap in the index just built (POST /admin/reload)."""
-    if not admin_key:
-        print("kzqa: error: --reload needs KZQA_ADMIN_KEY, the key the server was started with", file=sys.stderr)
-        return 2
     try:
         data = post_to_server(server, "/admin/reload", 120, headers={"Authorization": f"Bearer {admin_key}"})
     except ServerError as exc:

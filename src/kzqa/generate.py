@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import httpx
 
-from kzqa.answer import Answer, Citation, answer, extractive_events
+from kzqa.answer import Answer, Citation, answer, answer_pieces, extractive_events
 from kzqa.conversation import Message, standalone_query
 from kzqa.filters import Filters
 from kzqa.phrases import source_label
@@ -117,16 +117,17 @@ class LLMClient:
 
 # --- the generated answer, checked; the extractive one when generation fails -------------------
 
-def standalone(messages: Sequence[Message], llm: LLMClient, retriever: Retriever) -> str:
-    """The search query for the last question: the LLM condenses a follow-up, else the rules do."""
+def standalone(messages: Sequence[Message], llm: LLMClient, retriever: Retriever) -> tuple[str, LLMError | None]:
+    """The search query for the last question: the LLM condenses a follow-up, else the rules do; with the
+    LLM's failure, if it failed."""
     question, rule_query = standalone_query(messages, retriever.referent, retriever.person)
     if rule_query == question or len([m for m in messages if m.role == "user"]) < 2:
-        return question
+        return question, None
     try:
         condensed = llm.complete(condense_prompt(messages), max_tokens=48).splitlines()[0].strip(' "')
-    except LLMError:
-        return rule_query
-    return condensed or rule_query
+    except LLMError as exc:
+        return rule_query, exc
+    return condensed or rule_query, None
 
 
 def checked_answer(text: str, hits: list[Hit], query: str, language: str, retriever: Retriever,
@@ -138,21 +139,29 @@ def checked_answer(text: str, hits: list[Hit], query: str, language: str, retrie
                   unsupported=checked.unsupported)
 
 
+def unavailable(exc: LLMError) -> str:
+    return f"Generation was unavailable: {exc}. This is the extractive answer."
+
+
 def generation_events(messages: Sequence[Message], retriever: Retriever, settings: Settings, llm: LLMClient,
                       filters: Filters | None = None, stream: bool = False) -> Iterator[tuple[str, object]]:
     """A turn as events, like answer.extractive_events: the passages as numbered in the prompt, the
     LLM's text as it comes (when ``stream``), then the checked answer. On any failure of the LLM the
     last event is the extractive answer, with a note saying that generation was unavailable."""
-    extractive = answer(messages, retriever, settings, filters, query=standalone(messages, llm, retriever))
+    query, failed = standalone(messages, llm, retriever)
+    extractive = answer(messages, retriever, settings, filters, query=query)
     if not extractive.answered:  # the passages do not hold the answer: no point asking the LLM
         yield from extractive_events(extractive)
+        return
+    if failed:  # it has just failed (timed out, say): the reader is not made to wait for it a second time
+        yield from extractive_events(replace(extractive, note=unavailable(failed)))
         return
     hits = list(extractive.retrieved)  # the same search, with any outlet the question named as a filter
     yield "citations", replace(extractive, citations=tuple(Citation(n, hit) for n, hit in enumerate(hits, start=1)))
     prompt = answer_prompt(messages, hits)
+    pieces: list[str] = []
     try:
         if stream:
-            pieces = []
             for piece in llm.stream(prompt):
                 pieces.append(piece)
                 yield "delta", piece
@@ -162,4 +171,7 @@ def generation_events(messages: Sequence[Message], retriever: Retriever, setting
         checked = checked_answer(text, hits, extractive.query, extractive.language, retriever, settings)
         yield "done", replace(checked, retrieval_seconds=extractive.retrieval_seconds)
     except LLMError as exc:
-        yield "done", replace(extractive, note=f"Generation was unavailable: {exc}. This is the extractive answer.")
+        fallback = replace(extractive, note=unavailable(exc))
+        if stream and not pieces:  # nothing relayed yet: a client that reads only the deltas gets this answer
+            yield from (("delta", piece) for piece in answer_pieces(fallback.text))
+        yield "done", fallback

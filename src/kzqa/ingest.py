@@ -44,11 +44,16 @@ class Document:
         }
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; set KZQA_CORPUS_DIR or create it")
-    files = sorted(corpus_dir.glob("*.md"))
-    files = [f for f in files if f.name.lower() != "readme.md"]
+    # Markdown files (.md or .markdown, in any case), but not a README, nor what an editor leaves beside them:
+    # hidden files (Emacs's ".#x.md" lock, a dangling link) and anything that is no regular file
+    files = sorted(f for f in corpus_dir.iterdir() if f.suffix.lower() in MARKDOWN_SUFFIXES
+                   and not f.name.startswith(".") and f.stem.lower() != "readme" and f.is_file())
     if not files:
         raise CorpusError(f"corpus folder {corpus_dir} holds no .md documents")
     return files
@@ -86,11 +91,16 @@ def read_document(path: Path) -> Document:
     if not DOC_ID.match(doc_id):
         raise CorpusError(f"{path.name}: file names may use only letters, digits, '.', '_' and '-'")
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        # (utf-8-sig: the byte-order mark Windows Notepad writes would hide the opening "---")
+        text = path.read_text(encoding="utf-8-sig")
+        post = frontmatter.loads(text)
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CorpusError(f"{path.name}: cannot be read as UTF-8 Markdown with YAML front matter: "
                           f"{_in_one_line(exc)}") from None
     meta = post.metadata
+    if not meta and not text.lstrip().startswith("---"):
+        raise CorpusError(f"{path.name}: no front matter: the file must open with a '---' block giving "
+                          f"{', '.join(REQUIRED)}")
     missing = [key for key in REQUIRED if not meta.get(key)]
     if missing:
         raise CorpusError(f"{path.name}: front matter lacks {', '.join(missing)}")

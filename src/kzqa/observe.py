@@ -68,6 +68,8 @@ class Metrics:
                                 buckets=BUCKETS, registry=self.registry)
         self.reloads = Counter("kzqa_index_reloads", "Index reloads while serving", ["outcome"],
                                registry=self.registry)
+        for outcome in RELOAD_OUTCOMES:  # each at 0 from the start: a rate over it needs a first sample
+            self.reloads.labels(outcome)
         self.index_chunks = Gauge("kzqa_index_chunks", "Chunks in the index being served", registry=self.registry)
         self.index_documents = Gauge("kzqa_index_documents", "Documents in the index being served",
                                      registry=self.registry)
@@ -92,6 +94,9 @@ def route_template(scope: Scope) -> str:
     return "unmatched"
 
 
+RELOAD_OUTCOMES = ("done", "unchanged", "refused")  # admin.py's
+
+
 class RequestLog:
     """Pure ASGI middleware (so streamed answers pass through untouched): id, log line, metrics."""
 
@@ -106,6 +111,7 @@ class RequestLog:
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started, status = time.perf_counter(), 500
+        root_path = scope.get("root_path", "")  # a mount ("/static") adds its prefix to the shared scope as it routes
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -117,10 +123,10 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:  # also when the app raised: the client then gets a 500 from the outermost layer
-            self._record(scope, status, time.perf_counter() - started, request_id)
+            self._record(scope, status, time.perf_counter() - started, request_id, root_path)
 
-    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
-        method, route = scope["method"], route_template(scope)
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str, root_path: str) -> None:
+        method, route = scope["method"], route_template({**scope, "root_path": root_path})
         self.metrics.requests.labels(method, route, str(status)).inc()
         self.metrics.latency.labels(method, route).observe(seconds)
         duration_ms = round(seconds * 1000, 1)
