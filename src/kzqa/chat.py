@@ -116,8 +116,7 @@ def search_passages(service: Service, query: str, k: int, filters: Filters | Non
     """The k passages closest to a query, best first, with what was searched: a query naming an
     outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
     retriever = service.retriever
-    retriever.check(filters)
-    filters = filters.spelled_as(retriever.outlet_names()) if filters else None
+    filters = retriever.check(filters)
     searched, scoped = retriever.scope(retriever.respeller.respelled(query), filters)
     hits = retriever.search(searched, k, scoped)
     # an empty result says why, as a refusal does: dates the wrong way round, or no passage within the filters

@@ -81,10 +81,10 @@ def names_its_subject(question: str) -> bool:
     # Russian and Kazakh need no verb "to be", and Kazakh puts the subject first: a question word, and a name
     # anywhere, the first word too when it is no question word ("Сколько лет Токаеву?", "Назарбаев не деді?",
     # "Tokayev кім?")
-    asking = [bool(CYRILLIC_QUESTION_WORD.fullmatch(w.lower())) for w in words]
-    named = [w[0].isupper() or w.isascii() for w in words]
-    return any(asking) and any(name and not (i == 0 and asks) for i, (name, asks) in enumerate(
-        zip(named, asking, strict=True)))
+    first_asks = bool(CYRILLIC_QUESTION_WORD.fullmatch(words[0].lower()))
+    if not (first_asks or any(CYRILLIC_QUESTION_WORD.fullmatch(w.lower()) for w in words[1:])):
+        return False
+    return any(w[0].isupper() or w.isascii() for w in words[1 if first_asks else 0:])
 
 
 def answer_followed_up(messages: Sequence[Message], resolved: bool = False) -> str:

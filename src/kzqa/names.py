@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kzqa.ingest import Document
-from kzqa.phrases import asking_part
+from kzqa.phrases import CYRILLIC, asking_part
 from kzqa.question_types import MONTHS, WEEKDAYS
 
 LONGEST = 4  # words; longer runs are counted by their pieces
@@ -78,10 +78,6 @@ def run_end(text: str, offset: int, words: list[str]) -> int:
     return offset + text[offset:].find(words[-1]) + len(words[-1])
 
 
-LATIN_WORD = re.compile(r"[A-Za-z]+")
-CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
-
-
 def _opens(text: str, offset: int) -> bool:
     """Whether a word at ``offset`` opens the text (nothing but punctuation, space or emoji before it)."""
     return not re.search(r"\w", text[:offset])
@@ -96,8 +92,8 @@ def question_names(question: str) -> list[Name]:
         words_of_sentence = re.findall(r"[^\W\d_]+", sentence)
         if sum(w[0].isupper() for w in words_of_sentence) > CAPITALISED_SHARE * max(len(words_of_sentence), 2):
             continue  # "WHAT DID TOKAYEV PROMISE?", "Did Tokayev Win In Almaty?"
-        latin_among_cyrillic = bool(words_of_sentence) and LATIN_WORD.fullmatch(words_of_sentence[0]) is not None \
-            and any(CYRILLIC_LETTER.search(w) for w in words_of_sentence[1:])
+        latin_among_cyrillic = bool(words_of_sentence) and words_of_sentence[0].isascii() \
+            and any(CYRILLIC.search(w) for w in words_of_sentence[1:])
         for offset, words in _runs(sentence):
             if _opens(sentence, offset) and not latin_among_cyrillic:
                 words = words[1:]

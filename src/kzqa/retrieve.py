@@ -127,10 +127,13 @@ class Retriever:
                 question = without_source(question, self._outlet_frames[outlet])
         return frozenset(named), " ".join(question.split())
 
-    def check(self, filters: Filters | None) -> None:
-        """FilterError when the filters name an outlet the corpus does not hold."""
-        if filters is not None:
-            filters.check(self._outlet_patterns)
+    def check(self, filters: Filters | None) -> Filters | None:
+        """The filters with each outlet spelled as the corpus does ("nikkei asia" -> "Nikkei Asia"); FilterError
+        when they name an outlet the corpus does not hold."""
+        if filters is None:
+            return None
+        filters.check(self._outlet_patterns)
+        return filters.spelled_as(self._outlet_patterns)
 
     def scope(self, query: str, filters: Filters | None = None) -> tuple[str, Filters | None]:
         """(what to search, among which passages) for a query that may name an outlet.
