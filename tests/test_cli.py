@@ -59,6 +59,8 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
     assert "No document is from 'Fox News'; the outlets are Caliber.Az," in outlet.stderr
     long = run_kzqa("ask", "a" * (settings.max_question_chars + 1), env=env)  # as the server would refuse it
     assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
+    escapes = run_kzqa("ask", "\x1b\x07\x7f", env=env)  # control characters alone are no question, as on the server
+    assert escapes.returncode == 2 and escapes.stderr == "kzqa: error: The question is empty.\n"
 
 
 def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, live_server):

@@ -44,6 +44,29 @@ def test_a_question_with_control_characters_and_markup_is_answered_or_refused_ne
     assert httpx.get(live_server + "/api/conversations").status_code == 200
 
 
+def test_control_characters_pasted_into_a_question_read_as_spaces_and_are_not_saved(live_server):
+    def chat(question: str) -> dict:
+        body = {"messages": [{"role": "user", "content": question}]}
+        return httpx.post(live_server + "/api/chat", json=body, timeout=60).json()
+
+    reply = chat("What share\x00of the vote\x1b did Tokayev win?")
+    assert reply["answered"] and reply["answer"] == chat("What share of the vote did Tokayev win?")["answer"]
+    saved = httpx.get(f"{live_server}/api/conversations/{reply['conversation_id']}").json()
+    assert saved["title"].startswith("What share of the vote") and "\x00" not in json.dumps(saved)
+    listed = httpx.get(live_server + "/api/conversations").text
+    assert "\\u0000" not in listed and "\\u001b" not in listed
+
+
+@pytest.mark.parametrize(("path", "body", "status"), [
+    ("/api/chat", {"messages": [{"role": "user", "content": "\x00\x07"}]}, 422),
+    ("/v1/chat/completions", {"model": "kzqa", "messages": [{"role": "user", "content": "\x00\x07"}]}, 400)])
+def test_a_question_of_control_characters_alone_is_empty(live_server, path, body, status):
+    reply = httpx.post(live_server + path, json=body, timeout=60)
+    assert (reply.status_code, reply.json()["code"]) == (status, "empty_question")
+    search = httpx.get(live_server + "/api/search", params={"q": "\x00\x1b"})
+    assert (search.status_code, search.json()["code"]) == (422, "empty_question")
+
+
 def test_a_prompt_injection_in_the_question_does_not_change_what_kzqa_answers(live_server):
     reply = httpx.post(live_server + "/api/chat", timeout=60,
                        json={"messages": [{"role": "user", "content": INJECTION}]}).json()

@@ -25,6 +25,7 @@ from kzqa.evaluate import QuestionFileError
 from kzqa.filters import FilterError, Filters
 from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
 from kzqa.ingest import CorpusError
+from kzqa.schemas import without_control_characters
 from kzqa.settings import Settings
 
 
@@ -141,6 +142,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    question = without_control_characters(args.question)  # as the server cleans it
     filters = Filters(frozenset(args.outlet), args.published_from, args.published_to)
     if filters.reversed:
         raise UsageError(f"{filters.reversed}: no day is in between")  # the API answers that nothing matches
@@ -148,17 +150,17 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         sent = {"outlets": args.outlet, "published_from": args.published_from and str(args.published_from),
                 "published_to": args.published_to and str(args.published_to)}
         data = post_to_server(args.server, "/api/chat", 60, json={
-            "messages": [{"role": "user", "content": args.question}], "filters": sent})
+            "messages": [{"role": "user", "content": question}], "filters": sent})
     else:
         from kzqa.answer import Message
         from kzqa.api import load_service
         from kzqa.chat import ask
 
-        if not args.question.strip():
+        if not question.strip():
             raise UsageError("The question is empty.")  # as the server words it
-        if len(args.question) > settings.max_question_chars:  # as the server holds it
+        if len(question) > settings.max_question_chars:  # as the server holds it
             raise UsageError(f"A question may hold at most {settings.max_question_chars} characters.")
-        data = ask(load_service(settings), [Message("user", args.question)], filters).model_dump()
+        data = ask(load_service(settings), [Message("user", question)], filters).model_dump()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

@@ -25,7 +25,7 @@ from kzqa.answer import Message, answer_pieces
 from kzqa.chat import Service, ServiceDep, ask, chat_response, turn_events
 from kzqa.errors import PROBLEM, ApiError
 from kzqa.schemas import NOT_BLANK as BLANK_PATTERN
-from kzqa.schemas import CitationOut, UnsupportedOut, sse_schema
+from kzqa.schemas import CitationOut, UnsupportedOut, sse_schema, without_control_characters
 
 NOT_BLANK = re.compile(BLANK_PATTERN)
 
@@ -47,8 +47,8 @@ class ChatCompletionMessage(BaseModel):
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return "".join(part.text or "" for part in self.content if part.type == "text")
-        return self.content or ""
+            return without_control_characters("".join(part.text or "" for part in self.content if part.type == "text"))
+        return without_control_characters(self.content or "")
 
 
 class ChatCompletionRequest(BaseModel):

@@ -25,11 +25,24 @@ class Problem(BaseModel):
 # server's, JSON Schema tools') reads it alike; "\S" differs between them on characters like U+0085.
 NOT_BLANK = r"[^ \t\n\r\f\v]"
 
+# C0 and C1 control characters but tab and the line breaks: never meaningful in a question, and a NUL
+# saved as it came shows as a box in the conversation list.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(text: object) -> object:
+    """A message as the reader meant it: each control character becomes a space (before the blank check)."""
+    return CONTROL.sub(" ", text) if isinstance(text, str) else text
+
+
+PlainText = Annotated[str, BeforeValidator(without_control_characters)]
+
 
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(pattern=NOT_BLANK, description="A user message holds at most the server's max_question_chars "
-                         "characters; an assistant message (an earlier answer sent back) only the body limit.")
+    content: PlainText = Field(
+        pattern=NOT_BLANK, description="A user message holds at most the server's max_question_chars characters; an "
+        "assistant message (an earlier answer sent back) only the body limit. Control characters read as spaces.")
 
 
 def _iso_date(value: object) -> object:
