@@ -104,7 +104,9 @@ def test_documents_list_and_one_document_with_its_chunks(client):
 def test_an_unknown_document_is_a_404_problem(client):
     body = assert_problem(client.get("/api/documents/no-such-doc"), 404, "unknown_document")
     assert "no-such-doc" in body["detail"]
-    assert client.get("/documents/no-such-doc").status_code == 404
+    for address in ("/documents/no-such-doc", "/documents/a%2Fb", "/documents/a/b"):  # the page says so, in HTML
+        page = client.get(address)
+        assert (page.status_code, page.headers["content-type"].split(";")[0]) == (404, "text/html"), address
 
 
 @pytest.mark.parametrize("payload, code", [

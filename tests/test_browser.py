@@ -247,6 +247,22 @@ def test_a_refusal_shows_the_message_and_the_closest_passages(page, live_server)
     page.goto(live_server + "/")  # the message comes in the question's language
     answer = ask(page, "Какая погода будет завтра в Париже?")
     assert answer.locator(".answer-text").inner_text().startswith("В документах нет ответа")
+    # and so do the page's own words about it, marked as Russian for a screen reader
+    assert answer.locator(".who").inner_text() == "kzqa · в этих документах нет"
+    assert answer.locator(".sources-label").inner_text().lower() == "ближайшие фрагменты"
+    marked = {answer.locator(part).first.get_attribute("lang") for part in (".who", ".answer-line", ".sources-label")}
+    assert marked == {"ru"}
+
+
+def test_clicking_send_leaves_the_reader_in_the_question_box(page, live_server):
+    page.goto(live_server + "/")
+    page.fill("#question", "Who is Yury Solozobov?")
+    page.click("#send")
+    page.locator("article.answer .answer-actions").wait_for()
+    assert page.evaluate("document.activeElement.id") == "question"
+    answer = page.locator("article.answer").first
+    assert answer.locator(".sources-label").inner_text().lower() == "sources"  # an English answer keeps English labels
+    assert answer.locator(".attribution").first.get_attribute("lang") == "en"
 
 
 def test_feedback_is_sent_and_read_back(page, live_server):

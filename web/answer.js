@@ -4,6 +4,15 @@ import { el, link, externalLink, dateNode, hostOf, originalUrl, safeHref } from 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 const answers = new WeakMap(); // article.answer -> {data, byN, quotes}
 
+// The page's own words about an answer, in the answer's language (the response's "language"); the quotes
+// keep the page's language, their documents'.
+const LABELS = {
+  en: { sources: "Sources", closest: "Closest passages", refused: "kzqa · not in these documents" },
+  ru: { sources: "Источники", closest: "Ближайшие фрагменты", refused: "kzqa · в этих документах нет" },
+  kk: { sources: "Дереккөздер", closest: "Ең жақын үзінділер", refused: "kzqa · бұл құжаттарда жоқ" },
+};
+const langOf = (data) => (Object.hasOwn(LABELS, data.language) ? data.language : "en");
+
 const numbers = (group) => group.split(",").map((n) => Number(n.trim()));
 
 /**
@@ -67,7 +76,7 @@ export function answerData(article) {
 }
 
 function marker(n, c, quotes) {
-  const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${c.published}` : ""}`;
+  const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${dateNode(c.published).textContent}` : ""}`;
   return el("sup", { class: "cite" },
     link(passageHref(c, quotes.get(n)), `[${n}]`, { class: "cite-link", "data-n": n, "aria-label": label }));
 }
@@ -85,16 +94,17 @@ function lineNodes(line, byN, quotes) {
   return nodes;
 }
 
-function renderText(box, text, byN, answered, quotes) {
+function renderText(box, text, byN, answered, quotes, lang) {
   box.replaceChildren();
   for (const line of String(text || "").split("\n")) {
     if (!line.trim()) continue;
     const colon = line.indexOf(": ");
     const p = el("p", { class: "answer-line" });
     if (answered && colon > 0 && line.slice(0, colon).length < 200) {
-      p.append(el("span", { class: "attribution" }, line.slice(0, colon + 1)), " ",
+      p.append(el("span", { class: "attribution", lang }, line.slice(0, colon + 1)), " ",
         el("span", { class: "quote" }, ...lineNodes(line.slice(colon + 2), byN, quotes)));
     } else {
+      if (!answered) p.lang = lang; // the refusal is in the question's language
       p.append(...lineNodes(line, byN, quotes));
     }
     box.append(p);
@@ -117,12 +127,12 @@ function sourceItem(c, answered) {
   );
 }
 
-function renderSources(article, citations, answered) {
+function renderSources(article, citations, answered, lang) {
   article.querySelector(".sources")?.remove();
   if (!citations.length) return;
   const id = `sources-${Math.random().toString(36).slice(2, 9)}`;
   const section = el("section", { class: "sources", "aria-labelledby": id },
-    el("h3", { class: "sources-label", id }, answered ? "Sources" : "Closest passages"),
+    el("h3", { class: "sources-label", id, lang }, answered ? LABELS[lang].sources : LABELS[lang].closest),
     el("ol", { class: "source-list" }, citations.map((c) => sourceItem(c, answered))));
   article.querySelector(".answer-text").after(section);
 }
@@ -160,12 +170,15 @@ export function updateAnswer(article, data) {
   answers.set(article, { data, byN, quotes });
   article.classList.toggle("refusal", !answered);
   if (data.message_id) article.dataset.messageId = data.message_id;
-  article.querySelector(".who").textContent = answered ? "kzqa" : "kzqa · not in these documents";
-  renderText(article.querySelector(".answer-text"), data.answer, byN, answered, quotes);
+  const lang = langOf(data);
+  const who = article.querySelector(".who");
+  who.textContent = answered ? "kzqa" : LABELS[lang].refused;
+  who.lang = lang;
+  renderText(article.querySelector(".answer-text"), data.answer, byN, answered, quotes, lang);
   renderChecks(article, data);
-  if (!article.querySelector(".sources") || article.dataset.sourcesFor !== String(citations.length)) {
-    renderSources(article, citations, answered);
-    article.dataset.sourcesFor = String(citations.length);
+  if (!article.querySelector(".sources") || article.dataset.sourcesFor !== `${citations.length} ${lang}`) {
+    renderSources(article, citations, answered, lang);
+    article.dataset.sourcesFor = `${citations.length} ${lang}`;
   }
   for (const a of article.querySelectorAll("a.source-link[data-n]")) {
     const c = byN.get(Number(a.dataset.n));

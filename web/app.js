@@ -31,6 +31,8 @@ function announce(text) {
 }
 
 function setBusy(busy) {
+  // a disabled button loses the focus to <body>: the reader clicked Send, so they go on typing in the box
+  if (busy && document.activeElement === send) question.focus();
   send.disabled = busy;
   form.toggleAttribute("aria-busy", busy);
   messages.toggleAttribute("aria-busy", busy);

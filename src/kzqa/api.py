@@ -234,7 +234,8 @@ def add_page_routes(app: FastAPI, web_dir: Path) -> None:
     def documents_page() -> FileResponse:
         return page("documents.html")
 
-    @app.get("/documents/{doc_id}", include_in_schema=False)
+    # (":path": an id with a slash in it, "a%2Fb", reaches the page too, which says there is no such document)
+    @app.get("/documents/{doc_id:path}", include_in_schema=False)
     def document_page(doc_id: str, svc: ServiceDep) -> FileResponse:
         return page("document.html", 200 if doc_id in svc.retriever.index.documents else 404)
 

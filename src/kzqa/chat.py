@@ -36,7 +36,7 @@ from kzqa.settings import Settings
 from kzqa.store import Store
 
 log = logging.getLogger("kzqa")
-CITATIONS_EVENT = {"citations", "query", "answered", "conversation_id", "message_id"}
+CITATIONS_EVENT = {"citations", "query", "answered", "language", "conversation_id", "message_id"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def citation_out(citation: Citation) -> CitationOut:
 
 def chat_response(result: Answer, conversation_id: str | None = None, message_id: str | None = None) -> ChatResponse:
     unsupported = [UnsupportedOut(index=u.index, sentence=u.sentence, reason=u.reason) for u in result.unsupported]
-    return ChatResponse(answer=result.text, answered=result.answered, query=result.query,
+    return ChatResponse(answer=result.text, answered=result.answered, query=result.query, language=result.language,
                         citations=[citation_out(c) for c in result.citations], generated=result.generated,
                         unsupported=unsupported, note=result.note, refusal_reason=result.refusal_reason,
                         conversation_id=conversation_id,

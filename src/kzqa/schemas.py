@@ -112,6 +112,8 @@ class ChatResponse(BaseModel):
     answered: bool = Field(description="False when the documents do not hold the answer.")
     citations: list[CitationOut] = Field(description="The passages the answer quotes; with a refusal, the closest.")
     query: str = Field(description="The search that was actually run.")
+    language: Literal["en", "ru", "kk"] = Field(
+        "en", description="The language of the answer's own words (the question's); quotes stay as written.")
     generated: bool = Field(False, description="Written by the configured LLM (checked), not quoted.")
     unsupported: list[UnsupportedOut] = Field(
         default_factory=list, description="Generated sentences the cited passages do not support.")
