@@ -8,7 +8,6 @@ Every error is a problem (errors.py); docs/http.md describes the protocol with e
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -177,8 +176,6 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
                published_from: IsoDate | None = None, published_to: IsoDate | None = None) -> SearchResponse:
         """The passages closest to a query, best first; a query naming an outlet searches its passages."""
         q = without_control_characters(q)  # as a chat message is cleaned (the default above takes no validator)
-        if not re.search(NOT_BLANK, q):
-            raise ApiError(422, "empty_question", "The question is empty.")
         return search_passages(svc, q, k, Filters(frozenset(outlet), published_from, published_to))
 
     @app.get("/api/documents", response_model=DocumentList)

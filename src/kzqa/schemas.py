@@ -23,7 +23,9 @@ class Problem(BaseModel):
 
 # At least one character that is not ASCII white space, spelt out so that every regex engine (the
 # server's, JSON Schema tools') reads it alike; "\S" differs between them on characters like U+0085.
-NOT_BLANK = r"[^ \t\n\r\f\v]"
+# A control character counts as blank too (it reads as a space: CONTROL below), so that the schema says what
+# the server accepts.
+NOT_BLANK = r"[^ \t\n\r\f\v\x00-\x08\x0e-\x1f\x7f-\x9f]"
 
 # C0 and C1 control characters but tab and the line breaks: never meaningful in a question, and a NUL
 # saved as it came shows as a box in the conversation list.
