@@ -1,5 +1,5 @@
 // One answer in the chat: its text with [n] markers as links, its sources, the quoted sentences.
-import { el, link, externalLink, dateNode, hostOf, originalUrl, safeHref } from "/static/common.js";
+import { el, link, externalLink, dateNode, formatDate, hostOf, originalUrl, safeHref } from "/static/common.js";
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 const answers = new WeakMap(); // article.answer -> {data, byN, quotes}
@@ -76,7 +76,7 @@ export function answerData(article) {
 }
 
 function marker(n, c, quotes) {
-  const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${dateNode(c.published).textContent}` : ""}`;
+  const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${formatDate(c.published)}` : ""}`;
   return el("sup", { class: "cite" },
     link(passageHref(c, quotes.get(n)), `[${n}]`, { class: "cite-link", "data-n": n, "aria-label": label }));
 }

@@ -47,8 +47,10 @@ class ChatCompletionMessage(BaseModel):
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return without_control_characters("".join(part.text or "" for part in self.content if part.type == "text"))
-        return without_control_characters(self.content or "")
+            written = "".join(part.text or "" for part in self.content if part.type == "text")
+        else:
+            written = self.content or ""
+        return without_control_characters(written)
 
 
 class ChatCompletionRequest(BaseModel):

@@ -21,19 +21,18 @@ class Problem(BaseModel):
     code: str = Field(examples=["empty_question"])
 
 
-# At least one character that is not ASCII white space, spelt out so that every regex engine (the
-# server's, JSON Schema tools') reads it alike; "\S" differs between them on characters like U+0085.
-# A control character counts as blank too (it reads as a space: CONTROL below), so that the schema says what
-# the server accepts.
-NOT_BLANK = r"[^ \t\n\r\f\v\x00-\x08\x0e-\x1f\x7f-\x9f]"
-
 # C0 and C1 control characters but tab and the line breaks: never meaningful in a question, and a NUL
-# saved as it came shows as a box in the conversation list.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# saved as it came shows as a box in the conversation list. They read as spaces (``without_control_characters``).
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+# At least one character that is neither ASCII white space nor a control character, so that the schema says what
+# the server accepts; spelt out so that every regex engine (the server's, JSON Schema tools') reads it alike: "\S"
+# differs between them on characters like U+0085.
+NOT_BLANK = rf"[^ \t\n\r\f\v{CONTROL_CHARACTERS}]"
 
 
 def without_control_characters(text: object) -> object:
-    """A message as the reader meant it: each control character becomes a space (before the blank check)."""
+    """A message as the reader meant it: each control character becomes a space."""
     return CONTROL.sub(" ", text) if isinstance(text, str) else text
 
 
