@@ -9,6 +9,7 @@ where Chromium is not installed. Screenshots of each main state go to test-artif
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -141,6 +142,25 @@ def test_ask_see_the_answer_stream_in_hover_a_citation_and_open_the_passage(page
     page.locator("article.answer .answer-actions").wait_for()
 
 
+def test_the_card_of_one_marker_leaves_the_next_markers_in_reach(page, live_server):
+    page.goto(live_server + "/")
+    answer = ask(page, MANY_SOURCES)  # one line per outlet, a marker on each
+    markers = answer.locator("a.cite-link")
+    assert markers.count() >= 3
+    for i in range(markers.count() - 1):
+        markers.nth(i).hover()
+        page.locator("#cite-card").wait_for(state="visible")
+        covered = page.evaluate("""() => [...document.querySelectorAll('article.answer a.cite-link')].filter((a) => {
+            const r = a.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return hit && hit.closest('#cite-card');
+        }).map((a) => a.textContent)""")
+        assert covered == [], f"the card of marker {i + 1} covers {covered}"
+        markers.nth(i + 1).hover()  # so the reader goes straight on to the next one
+        page.locator("#cite-card .card-n", has_text=f"[{markers.nth(i + 1).get_attribute('data-n')}]").wait_for()
+    shot(page, "citation-card-many.png")
+
+
 def test_keyboard_alone_reaches_the_question_the_card_and_the_passage(page, live_server):
     page.goto(live_server + "/")
     page.keyboard.press("Tab")
@@ -211,6 +231,50 @@ def test_follow_up_reload_and_the_conversation_list(page, live_server, browser):
     assert "does not exist" in page.locator("#status").inner_text()
 
 
+def test_back_from_a_document_returns_to_where_the_reader_was(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 500})  # two answers are taller than the window
+    page.goto(live_server + "/")
+    ask(page, MANY_SOURCES)
+    second = ask(page, FACT)
+    cid = conversation_id(page)
+    marker = second.locator("a.cite-link").first
+    marker.scroll_into_view_if_needed()
+    where = page.evaluate("window.scrollY")
+    assert where > 100  # the reader is well down the conversation
+    marker.click()
+    page.wait_for_url("**/documents/**")
+    page.locator("mark#passage").wait_for()
+    page.click("#back-to-chat")
+    page.wait_for_url(f"**/c/{cid}")
+    page.locator("article.answer").nth(1).locator(".answer-actions").wait_for()
+    page.wait_for_function(f"Math.abs(window.scrollY - {where}) < 40")  # not the top of the conversation
+
+    page.evaluate("window.scrollTo(0, 150)")
+    page.reload()  # a reload keeps the place too
+    page.locator("article.answer").nth(1).locator(".answer-actions").wait_for()
+    page.wait_for_function("Math.abs(window.scrollY - 150) < 5")
+
+
+def test_a_question_typed_or_on_its_way_survives_a_reload(page, live_server):
+    page.goto(live_server + "/")
+    page.fill("#question", "Who is Gaziz")  # typed, not sent yet
+    page.reload()
+    page.wait_for_function("document.querySelector('#question').value === 'Who is Gaziz'")
+    assert page.locator("#status").inner_text() == ""
+
+    page.route("**/api/chat", lambda route: None)  # the answer never comes back before the reload
+    page.fill("#question", "Who is Gaziz Abishev?")
+    page.press("#question", "Enter")
+    page.locator(".message.user .user-text", has_text="Who is Gaziz Abishev?").wait_for()
+    assert page.input_value("#question") == ""
+    page.unroute("**/api/chat")
+    page.reload()
+    page.wait_for_function("document.querySelector('#question').value === 'Who is Gaziz Abishev?'")
+    assert "reloaded before your question was answered" in page.locator("#status").inner_text()
+    answer = ask(page, page.input_value("#question"))  # sent as it was
+    assert "Abishev" in answer.locator(".answer-text").inner_text()
+
+
 def test_a_conversation_deleted_in_another_tab_lets_the_next_question_start_a_new_one(page, live_server):
     page.goto(live_server + "/")
     ask(page, "Who is Yury Solozobov?")
@@ -224,6 +288,27 @@ def test_a_conversation_deleted_in_another_tab_lets_the_next_question_start_a_ne
     assert page.evaluate("location.pathname") == "/" and page.locator(".message").count() == 0
     again = ask(page, "Who is Gaziz Abishev?")
     assert conversation_id(page) != cid and "Abishev" in again.locator(".answer-text").inner_text()
+
+
+def test_a_tab_that_missed_a_turn_shows_it_before_asking_on(page, live_server, browser):
+    page.goto(live_server + "/")
+    ask(page, "Who is Gaziz Abishev?")
+    cid = conversation_id(page)
+    other = browser.new_page()  # the same conversation in a second tab, which asks on
+    other.goto(f"{live_server}/c/{cid}")
+    other.locator("article.answer .answer-actions").wait_for()
+    ask(other, "Who is Yury Solozobov?")
+    other.close()
+
+    page.fill("#question", "What does he say about Russia?")  # this tab has not seen that turn
+    page.press("#question", "Enter")
+    page.locator("#status.error", has_text="went on in another tab").wait_for()
+    assert page.locator(".message.user .user-text").all_inner_texts() == ["Who is Gaziz Abishev?",
+                                                                          "Who is Yury Solozobov?"]
+    assert page.input_value("#question") == "What does he say about Russia?"  # kept, to send again
+    answer = ask(page, page.input_value("#question"))  # now asked after the turn it leans on
+    assert conversation_id(page) == cid and "Solozobov" in answer.locator(".answer-text").inner_text()
+    assert len(httpx.get(f"{live_server}/api/conversations/{cid}").json()["messages"]) == 6
 
 
 def test_a_refusal_shows_the_message_and_the_closest_passages(page, live_server):
@@ -311,6 +396,14 @@ def test_copy_an_answer_as_markdown_with_its_sources_as_links(page, live_server,
     assert "([original](<https://journal-neo.org/" in markdown  # ...and so is each original article
     (ARTIFACTS / "copied-answer.md").write_text(markdown)
 
+    # a copied link highlights the sentence the answer quotes, as the marker in the chat does
+    copied = re.search(r"^\[1\]: <([^>]+)>$", markdown, re.M).group(1)
+    assert copied == live_server + answer.locator("a.cite-link[data-n='1']").first.get_attribute("href")
+    assert "cite=" in copied
+    page.goto(copied)
+    cited = " ".join(page.locator("mark.cited").first.inner_text().split())
+    assert cited and cited in " ".join(markdown.split()).replace("\\", "")
+
 
 def test_errors_are_readable_and_the_question_is_kept(page, live_server):
     page.goto(live_server + "/")
@@ -388,6 +481,18 @@ def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):
     page.goto(f"{live_server}/documents/{documents[0]['doc_id']}?start=99999&end=100000#passage")
     page.locator("#status", has_text="The passage this link points to is not in the document").wait_for()
     assert page.locator("mark.passage").count() == 0 and page.locator("#jump-to-passage").count() == 0
+
+    # a document whose original address metadata.json does not give says so, where the link would be
+    for doc in documents:
+        page.goto(f"{live_server}/documents/{doc['doc_id']}")
+        page.locator("#doc-title", has_text=doc["title"]).wait_for()
+        if doc["url"]:
+            assert page.locator("#doc-url").get_attribute("href") == doc["url"]
+            assert page.locator("#doc-url-unknown").count() == 0
+        else:
+            assert page.locator("#doc-url").count() == 0
+            assert page.locator("#doc-url-unknown").inner_text() == "The original article's address is not known."
+    assert any(not doc["url"] for doc in documents)  # the corpus has one (Nikkei Asia): the branch above ran
 
 
 def test_360px_wide_has_no_horizontal_scroll(page, live_server):

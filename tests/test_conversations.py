@@ -51,6 +51,31 @@ def test_a_pronoun_in_a_continued_conversation_stands_for_whom_the_stored_answer
     assert "Hungary" in second["answer"]
 
 
+def test_a_follow_up_from_a_tab_that_missed_a_turn_is_refused_and_nothing_is_saved(client):
+    # Two tabs show the same conversation; one asks on, the other has not seen that turn.
+    first = ask(client, "Who is Gaziz Abishev?")
+    cid, seen = first["conversation_id"], first["message_id"]
+    ask(client, "What did New Eastern Outlook say about foreign companies moving to Kazakhstan?", cid)  # tab A
+    for stream in (False, True):  # tab B, which still shows only the first answer
+        stale = client.post("/api/chat", json={"messages": [{"role": "user", "content": "How many of them?"}],
+                                               "conversation_id": cid, "last_message_id": seen, "stream": stream})
+        assert stale.status_code == 409 and stale.headers["content-type"] == "application/problem+json"
+        assert stale.json()["code"] == "conversation_changed" and cid in stale.json()["detail"]
+    assert len(client.get(f"/api/conversations/{cid}").json()["messages"]) == 4  # nothing saved
+
+    latest = client.get(f"/api/conversations/{cid}").json()["messages"][-1]["message_id"]  # tab B reads it again
+    reply = client.post("/api/chat", json={"messages": [{"role": "user", "content": "How many of them?"}],
+                                           "conversation_id": cid, "last_message_id": latest})
+    assert reply.status_code == 200 and reply.json()["conversation_id"] == cid
+
+
+def test_last_message_id_without_a_conversation_is_an_invalid_request(client):
+    reply = client.post("/api/chat", json={"messages": [{"role": "user", "content": "Who won?"}],
+                                           "last_message_id": "abc"})
+    assert reply.status_code == 422 and reply.json()["code"] == "invalid_request"
+    assert "conversation_id" in reply.json()["detail"]
+
+
 def test_feedback_on_an_answer_is_recorded_and_read_back(client):
     answer = ask(client, "Who is Yury Solozobov?")
     reply = client.post("/api/feedback", json={"message_id": answer["message_id"], "rating": "down",

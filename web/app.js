@@ -5,6 +5,7 @@ import { appendDelta, citationFor, createAnswer, createQuestion, updateAnswer } 
 import { answerActions } from "/static/actions.js";
 import { hideCard, installCards } from "/static/card.js";
 import { closeSidebarOnNarrow, installSidebar, refreshSidebar, setActive } from "/static/sidebar.js";
+import { keepDraft, keepPlace, recallDraft, restorePlace } from "/static/keep.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("ask");
@@ -16,7 +17,33 @@ const intro = $("intro");
 const TITLE = document.title;
 const CONVERSATION_PATH = /^\/c\/([^/]+)\/?$/;
 
-const state = { conversationId: null, controller: null };
+const state = { conversationId: null, path: location.pathname, controller: null, pending: null };
+
+history.scrollRestoration = "manual"; // the page restores the place itself (keep.js), once the conversation is drawn
+
+/** Where the reader is in the conversation shown (at state.path: on Back, the address has already changed). */
+function rememberPlace() {
+  if (state.conversationId) keepPlace(state.path);
+}
+
+window.addEventListener("pagehide", () => {
+  rememberPlace();
+  keepDraft(state.pending || question.value, Boolean(state.pending));
+});
+
+/** The question this tab had in its box, or on its way, when the page last went away: back in the box,
+ * unless the conversation shows it answered (the server finished it before the page went). */
+function restoreDraft() {
+  const draft = recallDraft();
+  if (!draft || question.value.trim()) return;
+  const asked = [...messages.querySelectorAll(".message.user .user-text")].map((p) => p.textContent);
+  if (draft.pending && asked.at(-1) === draft.text.trim()) return;
+  question.value = draft.text;
+  if (draft.pending) {
+    setStatus("The page was reloaded before your question was answered. It is in the box below: press Enter to send it.",
+      "error");
+  }
+}
 
 function setStatus(text, kind = "") {
   if (statusBox.textContent === text && statusBox.className === kind) return;
@@ -48,19 +75,21 @@ function abortPending() {
 
 function showConversation(id, title) {
   state.conversationId = id;
+  state.path = location.pathname;
   setActive(id);
   document.title = title ? `${title} — kzqa` : TITLE;
 }
 
 /** Back to an empty chat ("/"). */
 function resetChat({ push = true } = {}) {
+  if (push) rememberPlace();
   abortPending();
   hideCard();
   messages.replaceChildren();
   intro.hidden = false;
   setStatus("");
-  showConversation(null);
   if (push && location.pathname !== "/") history.pushState(null, "", "/");
+  showConversation(null);
 }
 
 function finishAnswer(article, data, feedback = []) {
@@ -85,12 +114,19 @@ async function ask() {
   hideCard();
   const followUp = state.conversationId;
   const body = { messages: [{ role: "user", content: text }] };
-  if (followUp) body.conversation_id = followUp;
+  if (followUp) {
+    body.conversation_id = followUp;
+    // the answer this tab shows last: if another tab has asked on since, the server says so (409) rather
+    // than answer from turns this reader has not seen
+    const shown = [...messages.querySelectorAll("article.answer[data-message-id]")].at(-1);
+    if (shown) body.last_message_id = shown.dataset.messageId;
+  }
 
   const bubble = createQuestion(text);
   messages.append(bubble);
   intro.hidden = true;
   question.value = "";
+  state.pending = text;
   const controller = new AbortController();
   state.controller = controller;
   setBusy(true);
@@ -143,11 +179,19 @@ async function ask() {
         "error");
       return;
     }
+    if (followUp && err.code === "conversation_changed") {
+      await loadConversation(followUp);
+      question.value = text;
+      setStatus("This conversation went on in another tab: its new turns are shown above. Your question is still "
+        + "in the box below: send it to ask it after them.", "error");
+      return;
+    }
     if (!messages.children.length) intro.hidden = false;
     if (!question.value.trim()) question.value = text; // the question is not lost
     const reason = err.message || "Something went wrong.";
     setStatus(`${reason} Your question is still in the box below.`, "error");
   } finally {
+    if (state.pending === text) state.pending = null;
     if (state.controller === controller) {
       state.controller = null;
       setBusy(false);
@@ -155,8 +199,8 @@ async function ask() {
   }
 }
 
-/** Show a saved conversation whole. */
-async function loadConversation(id) {
+/** Show a saved conversation whole; `restore`: scroll to where the reader was in it (back, or reloaded). */
+async function loadConversation(id, { restore = false } = {}) {
   abortPending();
   hideCard();
   messages.replaceChildren();
@@ -180,6 +224,7 @@ async function loadConversation(id) {
     }
     showConversation(id, conv.title);
     setStatus("");
+    if (restore) restorePlace(location.pathname);
   } catch (err) {
     if (err.name === "AbortError") return;
     resetChat({ push: false });
@@ -195,8 +240,9 @@ async function loadConversation(id) {
   }
 }
 
-/** Show what the address says: a conversation at /c/<id>, else a new chat. */
-function route() {
+/** Show what the address says: a conversation at /c/<id>, else a new chat (on loading the page, and on
+ * Back and Forward: where the reader was is restored). */
+async function route() {
   const m = CONVERSATION_PATH.exec(location.pathname);
   let id = null;
   try {
@@ -204,7 +250,7 @@ function route() {
   } catch {
     id = null;
   }
-  if (id) loadConversation(id);
+  if (id) await loadConversation(id, { restore: true });
   else resetChat({ push: false });
 }
 
@@ -239,11 +285,15 @@ $("new-chat").addEventListener("click", () => {
   question.focus();
 });
 
-window.addEventListener("popstate", route);
+window.addEventListener("popstate", () => {
+  rememberPlace();
+  route();
+});
 installCards(messages, citationFor);
 installSidebar({
   open(id) {
     if (id !== state.conversationId) {
+      rememberPlace();
       history.pushState(null, "", `/c/${encodeURIComponent(id)}`);
       loadConversation(id);
     }
@@ -254,4 +304,4 @@ installSidebar({
     if (id === state.conversationId) resetChat();
   },
 });
-route();
+route().then(restoreDraft);

@@ -42,17 +42,35 @@ function fill({ citation: c, ranges }) {
   );
 }
 
+/** Whether two rects (viewport px) overlap. */
+const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** Put the card by its marker, below it or above: of the places that leave every other marker of the answer
+ * uncovered (so the reader can go on to the next one: a card below [1] lay over the [2] of the line beneath),
+ * the one nearest the marker; centred on it, to its side, or beside the other markers. Where none is free,
+ * below it (above when below has no room). */
 function place(anchor) {
   const r = anchor.getBoundingClientRect();
   const vw = document.documentElement.clientWidth;
+  const vh = window.innerHeight;
   card.style.left = "0px";
   card.style.top = "0px";
   const { offsetWidth: w, offsetHeight: h } = card;
-  const left = Math.max(8, Math.min(r.left + r.width / 2 - w / 2, vw - w - 8));
-  let top = r.bottom + 6;
-  if (top + h > window.innerHeight - 8 && r.top - h - 6 >= 8) top = r.top - h - 6;
-  card.style.left = `${left + window.scrollX}px`;
-  card.style.top = `${top + window.scrollY}px`;
+  const clampLeft = (x) => Math.max(8, Math.min(x, vw - w - 8));
+  const centred = clampLeft(r.left + r.width / 2 - w / 2);
+  const below = r.bottom + 6;
+  const above = r.top - h - 6;
+  const others = [...(anchor.closest("article") || document).querySelectorAll("a[data-n]")]
+    .filter((a) => a !== anchor).map((a) => a.getBoundingClientRect()).filter((o) => o.width && o.height);
+  const lefts = [centred, r.right + 8, r.left - w - 8, ...others.flatMap((o) => [o.left - w - 8, o.right + 8])]
+    .map(clampLeft);
+  const spots = [below, above].filter((top) => top >= 8 && top + h <= vh - 8)
+    .flatMap((top) => lefts.map((left) => ({ left, top, far: Math.abs(left - centred) + Math.abs(top - below) })))
+    .filter(({ left, top }) => !others.some((o) => overlaps(o, { left, top, right: left + w, bottom: top + h })))
+    .sort((a, b) => a.far - b.far);
+  const spot = spots[0] || { left: centred, top: below + h > vh - 8 && above >= 8 ? above : below };
+  card.style.left = `${spot.left + window.scrollX}px`;
+  card.style.top = `${spot.top + window.scrollY}px`;
 }
 
 function show(anchor, info) {

@@ -76,9 +76,23 @@ function render(doc) {
   $("doc-meta").append(...metaLine(doc));
   const links = $("doc-links");
   const back = chatReferrer();
-  if (back) links.append(el("a", { href: back, id: "back-to-chat" }, "← Back to the conversation"));
+  if (back) {
+    const backLink = el("a", { href: back, id: "back-to-chat" }, "← Back to the conversation");
+    // the browser's Back returns to the page as it was (the chat also keeps where the reader was in it);
+    // in a tab of its own (opened with a middle click) there is nothing to go back to, and the link opens it
+    backLink.addEventListener("click", (event) => {
+      if (history.length > 1) {
+        event.preventDefault();
+        history.back();
+      }
+    });
+    links.append(backLink);
+  }
   if (originalUrl(doc.url)) {
     links.append(externalLink(doc.url, `Original article (${hostOf(doc.url)}) ↗`, { id: "doc-url" }));
+  } else {
+    // say so, rather than leave the reader looking for a link (metadata.json has no URL for every article)
+    links.append(el("span", { id: "doc-url-unknown", class: "muted" }, "The original article's address is not known."));
   }
   const text = String(doc.text || "");
   const { first, target } = renderText(text, passageRange(text.length));

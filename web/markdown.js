@@ -1,7 +1,6 @@
 // An answer as Markdown: its text with the [n] markers as links, and its sources listed below.
 import { formatDate, originalUrl } from "/static/common.js";
-
-const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
+import { MARKER, passageHref, quotesByN } from "/static/cited.js";
 
 /** Escape what Markdown (or HTML inside Markdown) would otherwise read as markup. */
 export function escapeMarkdown(text) {
@@ -11,9 +10,12 @@ export function escapeMarkdown(text) {
 const absolute = (url) => new URL(url, location.origin).href;
 const destination = (url) => `<${absolute(url).replace(/[<>\s]/g, encodeURIComponent)}>`;
 
-/** Markdown for one answer (the /api/chat response). */
+/** Markdown for one answer (the /api/chat response); each link to a passage highlights the sentences
+ * quoted from it, as the chat's links do. */
 export function answerMarkdown(data) {
   const citations = Array.isArray(data.citations) ? data.citations : [];
+  const quotes = quotesByN(data.answer);
+  const href = (c) => destination(passageHref(c, quotes.get(Number(c.n))));
   const known = new Set(citations.map((c) => Number(c.n)));
   const lines = String(data.answer || "").split("\n").filter((line) => line.trim()).map((line) => {
     let out = "";
@@ -32,10 +34,10 @@ export function answerMarkdown(data) {
   const sources = citations.map((c) => {
     const details = [c.author, c.published ? formatDate(c.published) : null].filter(Boolean).map(escapeMarkdown);
     const original = originalUrl(c.url) ? ` ([original](${destination(c.url)}))` : "";
-    return `${c.n}. [${escapeMarkdown(c.title || "Untitled")}](${destination(c.link)}) — `
+    return `${c.n}. [${escapeMarkdown(c.title || "Untitled")}](${href(c)}) — `
       + `${escapeMarkdown(c.outlet || "Unknown outlet")}${details.length ? `, ${details.join(", ")}` : ""}${original}`;
   });
-  const refs = citations.map((c) => `[${c.n}]: ${destination(c.link)}`);
+  const refs = citations.map((c) => `[${c.n}]: ${href(c)}`);
   return `${lines.join("\n\n")}\n\n**${heading}**\n\n${sources.join("\n")}\n\n${refs.join("\n")}\n`;
 }
 

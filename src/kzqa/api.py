@@ -154,13 +154,17 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
                       documents=manifest["n_documents"], max_question_chars=svc.settings.max_question_chars)
 
     @app.post("/api/chat", response_model=ChatResponse, responses={
-        200: sse_schema(["citations", "delta", "done", "error"], STREAM_DOC), **problems(404, 422)})
+        200: sse_schema(["citations", "delta", "done", "error"], STREAM_DOC), **problems(404, 409, 422)})
     def chat(body: ChatRequest, svc: ServiceDep) -> ChatResponse | Response:
         """Answer the last question of a conversation, with citations; saves the turn."""
         messages = _messages(body, svc.settings)
         filters = body.filters.to_filters() if body.filters else None
         svc.retriever.check(filters)  # before the conversation is saved
-        turn = begin_turn(svc, messages, body.conversation_id)  # an unknown id is a 404 before any stream
+        if body.last_message_id is not None and body.conversation_id is None:
+            raise ApiError(422, "invalid_request", "last_message_id names an answer of a saved conversation: "
+                           "give its conversation_id too.")
+        # an unknown id is a 404, a conversation gone on since last_message_id a 409, before any stream
+        turn = begin_turn(svc, messages, body.conversation_id, body.last_message_id)
         if body.stream:
             return EventSourceResponse(chat_events(svc, turn, filters))
         return chat_turn(svc, turn, filters)

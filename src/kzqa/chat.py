@@ -33,7 +33,7 @@ from kzqa.observe import Metrics
 from kzqa.retrieve import Hit, Retriever
 from kzqa.schemas import ChatResponse, CitationOut, Passage, SearchResponse, UnsupportedOut
 from kzqa.settings import Settings
-from kzqa.store import Store
+from kzqa.store import ConversationChanged, Store
 
 log = logging.getLogger("kzqa")
 CITATIONS_EVENT = {"citations", "query", "answered", "language", "conversation_id", "message_id"}
@@ -133,10 +133,15 @@ class Turn:
     message_id: str  # the answer's, chosen up front so that a stream can name it first
 
 
-def begin_turn(service: Service, messages: list[Message], conversation_id: str | None) -> Turn:
-    """The conversation to answer: the stored one (its history replaces the request's) or a new one."""
+def begin_turn(service: Service, messages: list[Message], conversation_id: str | None,
+               last_message_id: str | None = None) -> Turn:
+    """The conversation to answer: the stored one (its history replaces the request's) or a new one.
+    ``last_message_id``: the latest answer the client has shown; ConversationChanged when the conversation has
+    gone on since, as an answer would then lean on turns the reader has not seen."""
     question = messages[-1].content
     if conversation_id is not None:
+        if last_message_id is not None and service.store.last_answer(conversation_id) != last_message_id:
+            raise ConversationChanged(conversation_id)
         history = [Message(role, content) for role, content in service.store.history(conversation_id)]
         return Turn([*history, messages[-1]], question, conversation_id, uuid.uuid4().hex)
     return Turn(messages, question, service.store.create(question), uuid.uuid4().hex)

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kzqa.store import NotFound
+from kzqa.store import ConversationChanged, NotFound
 
 log = logging.getLogger("kzqa")
 PROBLEM = "application/problem+json"
@@ -76,6 +76,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(request, 404, "unknown_id", f"There is no conversation or message {exc.args[0]!r}.")
+
+    @app.exception_handler(ConversationChanged)
+    async def changed(request: Request, exc: ConversationChanged) -> JSONResponse:
+        return problem(request, 409, "conversation_changed",
+                       f"The conversation {exc.args[0]!r} has gone on since the answer given as last_message_id "
+                       "(in another tab, or by another client). Read it again (GET /api/conversations/{id}), "
+                       "then ask.")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -48,6 +48,10 @@ class NotFound(KeyError):
     """No conversation or message with that id."""
 
 
+class ConversationChanged(Exception):
+    """The conversation has an answer since the one the client last showed (another tab went on with it)."""
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -82,6 +86,14 @@ class Store:
             rows = db.execute("SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY position",
                               (conversation_id,)).fetchall()
         return [(row["role"], row["content"]) for row in rows]
+
+    def last_answer(self, conversation_id: str) -> str | None:
+        """The message_id of the conversation's latest answer (None before its first)."""
+        with self._connect() as db:
+            self._require(db, conversation_id)
+            row = db.execute("SELECT id FROM messages WHERE conversation_id = ? AND role = 'assistant' "
+                             "ORDER BY position DESC LIMIT 1", (conversation_id,)).fetchone()
+        return row["id"] if row else None
 
     def add_turn(self, conversation_id: str, question: str, message_id: str, response: dict) -> None:
         """Save a question and its answer (``response``: the /api/chat JSON) under ``message_id``."""

@@ -1,0 +1,53 @@
+// What this tab must not lose when the page goes away (sessionStorage: this tab only, gone when it closes):
+// - where the reader was in each conversation, so that "Back to the conversation" on a document page, the
+//   browser's Back and a reload return there rather than to the top (the conversation is drawn after the
+//   page loads, too late for the browser's own scroll restoration);
+// - the question in the box, or the one on its way to the server, so that a reload does not lose it.
+const SCROLL_KEY = (path) => `kzqa:scroll:${path}`;
+const DRAFT_KEY = "kzqa:draft";
+
+function remember(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    /* storage full or disabled: only the convenience is lost */
+  }
+}
+
+/** The value kept under `key` (then forgotten: it is restored once), or null. */
+function recall(key) {
+  try {
+    const value = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+/** Keep the window's scroll position for the conversation at `path`. */
+export function keepPlace(path) {
+  remember(SCROLL_KEY(path), String(Math.round(window.scrollY)));
+}
+
+/** Scroll to the position kept for `path`, if any. */
+export function restorePlace(path) {
+  const y = Number.parseInt(recall(SCROLL_KEY(path)), 10);
+  if (Number.isFinite(y) && y > 0) window.scrollTo(0, y);
+}
+
+/** Keep the question in the box, or the one on its way (`pending`); nothing when both are blank. */
+export function keepDraft(text, pending) {
+  remember(DRAFT_KEY, text.trim() ? JSON.stringify({ text, pending }) : null);
+}
+
+/** The draft kept when the page last went away: {text, pending}, or null. */
+export function recallDraft() {
+  try {
+    const draft = JSON.parse(recall(DRAFT_KEY) || "null");
+    return draft && typeof draft.text === "string" ? { text: draft.text, pending: Boolean(draft.pending) } : null;
+  } catch {
+    return null;
+  }
+}
