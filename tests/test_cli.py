@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import socket
 
-from tests.conftest import free_port, kzqa_env, run_kzqa
+from tests.conftest import CORPUS, free_port, kzqa_env, run_kzqa
 
 
 def test_kzqa_ask_prints_a_cited_answer(settings, service):
@@ -75,6 +77,21 @@ def test_kzqa_index_skips_an_up_to_date_index(settings, service):
     done = run_kzqa("index", env=kzqa_env(settings))
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_kzqa_index_after_adding_a_document_embeds_only_that_document(settings, small_corpus, tmp_path):
+    env = kzqa_env(settings, KZQA_CORPUS_DIR=str(small_corpus), KZQA_INDEX_DIR=str(tmp_path / "index"))
+    first = run_kzqa("index", "--quiet", env=env)
+    assert first.returncode == 0, first.stderr
+    added = sorted(CORPUS.glob("*.md"))[2]
+    shutil.copy(added, small_corpus / added.name)
+    second = run_kzqa("index", "--quiet", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "indexed 3 documents" in second.stdout
+    embedded, total = map(int, re.search(r"\((\d+) of (\d+) texts embedded, the rest from earlier builds\)",
+                                         second.stdout).groups())
+    assert 0 < embedded < total / 2  # the new document's texts, not the corpus's
+    assert (tmp_path / "index" / "vectors.sqlite").is_file()
 
 
 def test_serving_an_index_built_with_other_settings_fails_with_the_fix(settings, service):

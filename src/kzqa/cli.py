@@ -60,10 +60,12 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
         manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
-                               settings.chunk_overlap, progress=not args.quiet, ann=ann)
+                               settings.chunk_overlap, progress=not args.quiet, ann=ann, reuse_vectors=not args.force)
+        n_texts = manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
-              f"index -> {settings.index_dir}")
+              f"index -> {settings.index_dir} ({manifest['embedded']} of {n_texts} texts embedded, the rest "
+              "from earlier builds)")
     return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
 
 
@@ -221,7 +223,8 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--version", action="version", version=f"kzqa {__version__}")
     sub = root.add_subparsers(dest="command", required=True)
     p = sub.add_parser("index", help="embed corpus/ into embeddings/ (skipped when up to date)")
-    p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date, embedding "
+                   "every text again (not reading earlier builds' vectors)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--reload", metavar="SERVER", help="then make the server at SERVER (e.g. http://127.0.0.1:8000) "
                    "serve the new index (needs KZQA_ADMIN_KEY)")

@@ -16,6 +16,8 @@ Layout of ``index_dir``::
     <build>/vocabulary.json the corpus's distinct words (lexicon.corpus_vocabulary)
     <build>/vocabulary.npy  (n_words, dim) float32 unit rows: each word embedded as a query, to
                             translate a question's Russian or Kazakh words (see lexicon.py)
+    vectors.sqlite      every text's vector from earlier builds, so that a build embeds only new
+                        texts (see vector_cache.py)
 
 A build is written to a fresh folder and becomes live only when ``CURRENT`` is replaced by
 ``os.replace`` (atomic on POSIX), so a crash mid-build leaves the previous index in service.
@@ -35,17 +37,17 @@ import bm25s
 import faiss
 import numpy as np
 import pysbd
-from tqdm import tqdm
 
 from kzqa.chunk import CHUNKER_VERSION, Chunk, chunk_corpus
 from kzqa.embed import Embedder
 from kzqa.ingest import Document, corpus_hash, read_corpus
 from kzqa.lexicon import LEXICON_VERSION, corpus_vocabulary
 from kzqa.settings import Settings
+from kzqa.vector_cache import VectorCache, embed_texts
 
 FORMAT_VERSION = 3  # 3: vocabulary vectors
-BATCH = 16
 COMPARED = ("format_version", "model", "dim", "chunk_chars", "chunk_overlap", "splitter", "lexicon", "corpus_hash")
+CACHE_FILE = "vectors.sqlite"  # the vectors of earlier builds (vector_cache.py), beside the build folders
 FLAT = {"kind": "flat"}  # what builds of format 2 made before the kind was recorded
 _DEFAULTS = Settings.model_fields
 
@@ -169,38 +171,40 @@ def differences(found: dict | None, expected: dict) -> list[str]:
     return problems
 
 
-def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool, as_queries: bool = False) -> np.ndarray:
-    embed = embedder.queries if as_queries else embedder.passages
-    parts = [np.zeros((0, embedder.dim), np.float32)]
-    with tqdm(total=len(texts), desc=label, unit="text", disable=not progress) as bar:
-        for i in range(0, len(texts), BATCH):
-            parts.append(embed(texts[i : i + BATCH]))
-            bar.update(len(texts[i : i + BATCH]))
-    return np.concatenate(parts).astype(np.float32)
-
-
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
-                progress: bool = True, ann: AnnConfig | None = None) -> dict:
-    """Embed the corpus into a new build folder, then make it the live one. Returns its manifest."""
+                progress: bool = True, ann: AnnConfig | None = None, reuse_vectors: bool = True) -> dict:
+    """Embed the corpus into a new build folder, then make it the live one. Returns its manifest. Texts an
+    earlier build embedded with this model are read from its cache (vector_cache.py) unless ``reuse_vectors``
+    is false; ``embedded`` in the manifest counts the texts embedded now."""
     ann = ann or AnnConfig()
+    cache = VectorCache(index_dir / CACHE_FILE, embedder.name, embedder.dim)
+    embedded = 0
+
+    def embed(texts: list[str], label: str, as_queries: bool = False) -> np.ndarray:
+        nonlocal embedded
+        vectors, n_new = embed_texts(embedder, texts, label, progress, as_queries, cache, reuse_vectors)
+        embedded += n_new
+        return vectors
+
     manifest = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap, ann)
     documents = {doc.doc_id: doc for doc in read_corpus(corpus_dir)}
     chunks = chunk_corpus(documents.values(), chunk_chars, chunk_overlap)
     sentences = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
     t0 = time.perf_counter()
-    chunk_vectors = _embed(embedder, [c.text for c in chunks], "chunks", progress)
+    chunk_vectors = embed([c.text for c in chunks], "chunks")
     sentence_texts = [documents[d].text[s:e] for d, s, e in sentences]
-    sentence_vectors = _embed(embedder, sentence_texts, "sentences", progress)
+    sentence_vectors = embed(sentence_texts, "sentences")
     window_texts = [f"{sentence_texts[i - 1]} {text}" if i and sentences[i - 1][0] == sentences[i][0] else text
                     for i, text in enumerate(sentence_texts)]
-    window_vectors = _embed(embedder, window_texts, "windows", progress)
+    window_vectors = embed(window_texts, "windows")
     # Words are embedded as queries: they are matched against the words of questions.
     vocabulary = corpus_vocabulary([c.text for c in chunks])
-    vocabulary_vectors = _embed(embedder, vocabulary, "words", progress, as_queries=True)
+    vocabulary_vectors = embed(vocabulary, "words", as_queries=True)
     t1 = time.perf_counter()
     chunk_index = vector_index(chunk_vectors, ann)
     manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
-                 "n_words": len(vocabulary), "index": index_spec(len(chunks), ann), "embed_seconds": round(t1 - t0, 2),
+                 "n_words": len(vocabulary), "index": index_spec(len(chunks), ann), "embedded": embedded,
+                 "embed_seconds": round(t1 - t0, 2),
                  "index_seconds": round(time.perf_counter() - t1, 2),
                  "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 

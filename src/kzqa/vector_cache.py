@@ -1,0 +1,98 @@
+"""Texts already embedded -> their vectors, kept between builds, so that adding a document embeds only
+what is new.
+
+A build embeds four lists of texts (``index.build_index``): the chunks, the sentences and their windows
+as passages, and the corpus's words as queries. Adding a document to a corpus leaves most of them as
+they were, and the same model gives the same text the same vector. So each vector a build makes is
+kept in SQLite (``<index_dir>/vectors.sqlite``), keyed by
+
+    (model name, kind: "passage" | "query", sha256 of the text in UTF-8)
+
+and the next build embeds only the texts it does not find there. A vector is stored as its ``dim``
+float32 values, little-endian (1536 bytes at 384-d). A model of another name or dimension never reads
+another's vectors. The cache only saves time: deleting it, or ``kzqa index --force`` (which embeds every
+text again and stores the new vectors), changes no build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from kzqa.embed import Embedder
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL,
+    PRIMARY KEY (model, kind, sha256)
+) WITHOUT ROWID
+"""
+LOOKUP_BATCH = 500  # keys per SELECT: under SQLite's limit of bound parameters
+FLOAT32 = np.dtype("<f4")
+BATCH = 16  # texts per call of the model
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    def __init__(self, path: Path, model: str, dim: int) -> None:
+        self.path = path
+        self.model = f"{model}/{dim}"  # a model's vectors are read back at its own dimension only
+        self.dim = dim
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as db:
+            db.execute(SCHEMA)
+
+    def found(self, kind: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
+        """Position in ``texts`` -> its kept (dim,) float32 vector, for the texts the cache holds."""
+        positions: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            positions.setdefault(_key(text), []).append(i)
+        keys = list(positions)
+        out: dict[int, np.ndarray] = {}
+        with sqlite3.connect(self.path) as db:
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                batch = keys[start:start + LOOKUP_BATCH]
+                rows = db.execute(f"SELECT sha256, vector FROM vectors WHERE model = ? AND kind = ? AND sha256 IN "
+                                  f"({', '.join('?' * len(batch))})", (self.model, kind, *batch)).fetchall()
+                for sha, blob in rows:
+                    if len(blob) == self.dim * FLOAT32.itemsize:  # anything else was not written by this class
+                        vector = np.frombuffer(blob, FLOAT32).astype(np.float32)
+                        out.update((i, vector) for i in positions[sha])
+        return out
+
+    def keep(self, kind: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Store the (len(texts), dim) float32 vectors of the texts (replacing any kept before)."""
+        rows = [(self.model, kind, _key(text), np.asarray(v, FLOAT32).tobytes()) for text, v in zip(texts, vectors,
+                                                                                                    strict=True)]
+        with sqlite3.connect(self.path) as db:
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+
+
+def embed_texts(embedder: Embedder, texts: list[str], label: str, progress: bool, as_queries: bool = False,
+                cache: VectorCache | None = None, reuse: bool = True) -> tuple[np.ndarray, int]:
+    """(len(texts), dim) float32 unit rows, and how many were embedded now: those the cache holds are read
+    from it (when ``reuse``), the others embedded in batches of BATCH and kept in it."""
+    kind = "query" if as_queries else "passage"
+    embed = embedder.queries if as_queries else embedder.passages
+    vectors = np.zeros((len(texts), embedder.dim), np.float32)
+    kept = cache.found(kind, texts) if cache and reuse else {}
+    for i, vector in kept.items():
+        vectors[i] = vector
+    missing = [i for i in range(len(texts)) if i not in kept]
+    with tqdm(total=len(texts), initial=len(kept), desc=label, unit="text", disable=not progress) as bar:
+        for start in range(0, len(missing), BATCH):
+            rows = missing[start:start + BATCH]
+            batch = [texts[i] for i in rows]
+            vectors[rows] = embed(batch)
+            if cache:
+                cache.keep(kind, batch, vectors[rows])
+            bar.update(len(rows))
+    return vectors, len(missing)
