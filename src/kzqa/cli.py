@@ -64,8 +64,8 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         n_texts = manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
-              f"index -> {settings.index_dir} ({manifest['embedded']} of {n_texts} texts embedded, the rest "
-              "from earlier builds)")
+              f"index -> {settings.index_dir} ({manifest['embedded']} of {n_texts} texts embedded; the others' "
+              "vectors were kept from before)")
     return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
 
 
