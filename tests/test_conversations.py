@@ -8,8 +8,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from kzqa.answer import Message
 from kzqa.api import create_app
-from kzqa.store import Store
+from kzqa.chat import begin_turn, chat_events, chat_turn
+from kzqa.store import ConversationChanged, Store
 from tests.conftest import free_port, kzqa_env, start_server
 
 
@@ -69,11 +71,47 @@ def test_a_follow_up_from_a_tab_that_missed_a_turn_is_refused_and_nothing_is_sav
     assert reply.status_code == 200 and reply.json()["conversation_id"] == cid
 
 
-def test_last_message_id_without_a_conversation_is_an_invalid_request(client):
+def test_a_turn_saved_by_another_tab_while_this_one_is_answered_is_not_overwritten(client, service):
+    first = ask(client, "Who is Gaziz Abishev?")
+    cid = first["conversation_id"]
+    question = [Message("user", "What does he say about Russia?")]
+    # tab B's question passes the check and is being answered (non-streamed, then streamed) ...
+    for stream in (False, True):
+        latest = client.get(f"/api/conversations/{cid}").json()["messages"][-1]["message_id"]
+        turn = begin_turn(service, question, cid, latest)
+        ask(client, "Who is Yury Solozobov?", cid)  # ... when tab A's turn is saved
+        before = len(client.get(f"/api/conversations/{cid}").json()["messages"])
+        if stream:
+            events = b"".join(chat_events(service, turn, None)).decode()
+            assert "event: error" in events and '"code": "conversation_changed"' in events
+            assert "event: done" not in events
+        else:
+            with pytest.raises(ConversationChanged):
+                chat_turn(service, turn, None)
+        assert len(client.get(f"/api/conversations/{cid}").json()["messages"]) == before  # B's turn not saved
+
+
+def test_an_answer_id_that_is_none_of_the_conversation_is_unknown_and_empty_means_none_yet(client, service):
+    cid = ask(client, "Who is Gaziz Abishev?")["conversation_id"]
+    body = {"messages": [{"role": "user", "content": "Who won?"}], "conversation_id": cid}
+    reply = client.post("/api/chat", json=body | {"last_message_id": "nope"})
+    assert reply.status_code == 404 and reply.json()["code"] == "unknown_id"
+    reply = client.post("/api/chat", json=body | {"last_message_id": ""})  # "I show no answer": it has one
+    assert reply.status_code == 409 and reply.json()["code"] == "conversation_changed"
+
+    empty = service.store.create("Who won?")  # a conversation whose first answer is not saved yet
+    reply = client.post("/api/chat", json=body | {"conversation_id": empty, "last_message_id": ""})
+    assert reply.status_code == 200 and reply.json()["conversation_id"] == empty
+
+
+def test_last_message_id_without_its_conversation_is_unknown(client):
     reply = client.post("/api/chat", json={"messages": [{"role": "user", "content": "Who won?"}],
                                            "last_message_id": "abc"})
-    assert reply.status_code == 422 and reply.json()["code"] == "invalid_request"
+    assert reply.status_code == 404 and reply.json()["code"] == "unknown_id"
     assert "conversation_id" in reply.json()["detail"]
+    reply = client.post("/api/chat", json={"messages": [{"role": "user", "content": "Who won?"}],
+                                           "last_message_id": ""})  # none seen: a new conversation, as without it
+    assert reply.status_code == 200 and reply.json()["conversation_id"]
 
 
 def test_feedback_on_an_answer_is_recorded_and_read_back(client):

@@ -9,7 +9,7 @@ import sqlite3
 import numpy as np
 
 from kzqa.index import CACHE_FILE, build_index, load_index
-from kzqa.vector_cache import VectorCache
+from kzqa.vector_cache import VectorCache, embed_texts
 from tests.conftest import CORPUS
 
 
@@ -77,3 +77,14 @@ def test_a_damaged_row_is_embedded_again_not_read(tmp_path, embedder):
     with sqlite3.connect(tmp_path / CACHE_FILE) as db:
         db.execute("UPDATE vectors SET vector = x'00'")  # a truncated vector
     assert cache.found("passage", ["Astana"]) == {}
+
+
+def test_a_cache_that_cannot_be_read_is_warned_about_and_everything_is_embedded(tmp_path, embedder, caplog):
+    (tmp_path / CACHE_FILE).write_bytes(b"not a database" * 100)  # damaged by hand, or by a full disk
+    cache = VectorCache(tmp_path / CACHE_FILE, embedder.name, embedder.dim)
+    texts = ["Tokayev won the election.", "Astana", "Astana"]
+    vectors, embedded = embed_texts(embedder, texts, "passages", progress=False, cache=cache)
+    assert embedded == 2  # each distinct text once, none read from the damaged cache
+    assert vectors.shape == (3, embedder.dim) and np.array_equal(vectors[1], vectors[2])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert "vector cache" in caplog.text and "every text is embedded" in caplog.text

@@ -28,19 +28,19 @@ function rememberPlace() {
 
 window.addEventListener("pagehide", () => {
   rememberPlace();
-  keepDraft(state.pending || question.value, Boolean(state.pending));
+  keepDraft(location.pathname, state.pending || question.value, Boolean(state.pending));
 });
 
 /** The question this tab had in its box, or on its way, when the page last went away: back in the box,
  * unless the conversation shows it answered (the server finished it before the page went). */
 function restoreDraft() {
-  const draft = recallDraft();
+  const draft = recallDraft(location.pathname); // only this page's: not another conversation's question
   if (!draft || question.value.trim()) return;
   const asked = [...messages.querySelectorAll(".message.user .user-text")].map((p) => p.textContent);
   if (draft.pending && asked.at(-1) === draft.text.trim()) return;
   question.value = draft.text;
   if (draft.pending) {
-    setStatus("The page was reloaded before your question was answered. It is in the box below: press Enter to send it.",
+    setStatus("The page was left before your question was answered. It is in the box below: press Enter to send it.",
       "error");
   }
 }
@@ -119,7 +119,7 @@ async function ask() {
     // the answer this tab shows last: if another tab has asked on since, the server says so (409) rather
     // than answer from turns this reader has not seen
     const shown = [...messages.querySelectorAll("article.answer[data-message-id]")].at(-1);
-    if (shown) body.last_message_id = shown.dataset.messageId;
+    body.last_message_id = shown ? shown.dataset.messageId : ""; // "": none yet
   }
 
   const bubble = createQuestion(text);
@@ -180,10 +180,12 @@ async function ask() {
       return;
     }
     if (followUp && err.code === "conversation_changed") {
-      await loadConversation(followUp);
+      const shown = await loadConversation(followUp);
       question.value = text;
-      setStatus("This conversation went on in another tab: its new turns are shown above. Your question is still "
-        + "in the box below: send it to ask it after them.", "error");
+      if (shown) {
+        setStatus("This conversation went on in another tab: its new turns are shown above. Your question is still "
+          + "in the box below: send it to ask it after them.", "error");
+      }
       return;
     }
     if (!messages.children.length) intro.hidden = false;
@@ -199,7 +201,8 @@ async function ask() {
   }
 }
 
-/** Show a saved conversation whole; `restore`: scroll to where the reader was in it (back, or reloaded). */
+/** Show a saved conversation whole; `restore`: scroll to where the reader was in it (back, or reloaded).
+ * Whether it could be shown (else the page says why, and shows a new chat). */
 async function loadConversation(id, { restore = false } = {}) {
   abortPending();
   hideCard();
@@ -225,13 +228,15 @@ async function loadConversation(id, { restore = false } = {}) {
     showConversation(id, conv.title);
     setStatus("");
     if (restore) restorePlace(location.pathname);
+    return true;
   } catch (err) {
-    if (err.name === "AbortError") return;
+    if (err.name === "AbortError") return false;
     resetChat({ push: false });
     history.replaceState(null, "", "/");
     setStatus(err.status === 404
       ? "That conversation does not exist (it may have been deleted). Start a new one below."
       : `Could not load the conversation: ${err.message}`, "error");
+    return false;
   } finally {
     if (state.controller === controller) {
       state.controller = null;

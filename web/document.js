@@ -101,7 +101,13 @@ function render(doc) {
     $("status").textContent = "The passage this link points to is not in the document; the whole text is shown.";
   }
   if (first) {
-    links.append(el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage"));
+    const jump = el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage");
+    jump.addEventListener("click", (event) => { // no history entry: Back still leaves the page
+      event.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      first.focus({ preventScroll: true });
+    });
+    links.append(jump);
     links.classList.add("sticky");
     links.style.top = `${document.querySelector(".site-header").offsetHeight}px`;
     target.scrollIntoView({ block: "center" });

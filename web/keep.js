@@ -37,16 +37,18 @@ export function restorePlace(path) {
   if (Number.isFinite(y) && y > 0) window.scrollTo(0, y);
 }
 
-/** Keep the question in the box, or the one on its way (`pending`); nothing when both are blank. */
-export function keepDraft(text, pending) {
-  remember(DRAFT_KEY, text.trim() ? JSON.stringify({ text, pending }) : null);
+/** Keep the question in the box at `path`, or the one on its way (`pending`); nothing when both are blank. */
+export function keepDraft(path, text, pending) {
+  remember(DRAFT_KEY, text.trim() ? JSON.stringify({ path, text, pending }) : null);
 }
 
-/** The draft kept when the page last went away: {text, pending}, or null. */
-export function recallDraft() {
+/** The draft kept when the page at `path` last went away: {text, pending}, or null (none, or another page's:
+ * a question asked in one conversation must not turn up in another). */
+export function recallDraft(path) {
   try {
     const draft = JSON.parse(recall(DRAFT_KEY) || "null");
-    return draft && typeof draft.text === "string" ? { text: draft.text, pending: Boolean(draft.pending) } : null;
+    return draft && draft.path === path && typeof draft.text === "string"
+      ? { text: draft.text, pending: Boolean(draft.pending) } : null;
   } catch {
     return null;
   }

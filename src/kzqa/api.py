@@ -160,9 +160,9 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
         messages = _messages(body, svc.settings)
         filters = body.filters.to_filters() if body.filters else None
         svc.retriever.check(filters)  # before the conversation is saved
-        if body.last_message_id is not None and body.conversation_id is None:
-            raise ApiError(422, "invalid_request", "last_message_id names an answer of a saved conversation: "
-                           "give its conversation_id too.")
+        if body.last_message_id and body.conversation_id is None:  # ("": no answer seen, as in a new one)
+            raise ApiError(404, "unknown_id", f"last_message_id {body.last_message_id!r} names no answer without the "
+                           "conversation_id it belongs to.")
         # an unknown id is a 404, a conversation gone on since last_message_id a 409, before any stream
         turn = begin_turn(svc, messages, body.conversation_id, body.last_message_id)
         if body.stream:

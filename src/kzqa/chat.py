@@ -26,7 +26,7 @@ from fastapi import Depends, Request
 from fastapi.sse import format_sse_event
 
 from kzqa.answer import Answer, Citation, Message, answer, extractive_events
-from kzqa.errors import problem_body
+from kzqa.errors import conversation_changed, problem_body
 from kzqa.filters import Filters
 from kzqa.generate import LLMClient, generation_events
 from kzqa.observe import Metrics
@@ -131,25 +131,27 @@ class Turn:
     question: str
     conversation_id: str
     message_id: str  # the answer's, chosen up front so that a stream can name it first
+    seen: str | None = None  # the latest answer the client shows ("" none yet), checked again when saving
 
 
 def begin_turn(service: Service, messages: list[Message], conversation_id: str | None,
                last_message_id: str | None = None) -> Turn:
     """The conversation to answer: the stored one (its history replaces the request's) or a new one.
-    ``last_message_id``: the latest answer the client has shown; ConversationChanged when the conversation has
-    gone on since, as an answer would then lean on turns the reader has not seen."""
+    ``last_message_id``: the latest answer the client shows ("" for none yet); ConversationChanged when the
+    conversation has gone on since, as an answer would then lean on turns the reader has not seen."""
     question = messages[-1].content
     if conversation_id is not None:
-        if last_message_id is not None and service.store.last_answer(conversation_id) != last_message_id:
-            raise ConversationChanged(conversation_id)
+        if last_message_id is not None:
+            service.store.check_seen(conversation_id, last_message_id)  # now, and again when the turn is saved
         history = [Message(role, content) for role, content in service.store.history(conversation_id)]
-        return Turn([*history, messages[-1]], question, conversation_id, uuid.uuid4().hex)
+        return Turn([*history, messages[-1]], question, conversation_id, uuid.uuid4().hex, last_message_id)
     return Turn(messages, question, service.store.create(question), uuid.uuid4().hex)
 
 
 def finish_turn(service: Service, turn: Turn, result: Answer) -> ChatResponse:
     response = chat_response(result, turn.conversation_id, turn.message_id)
-    service.store.add_turn(turn.conversation_id, turn.question, turn.message_id, response.model_dump(mode="json"))
+    service.store.add_turn(turn.conversation_id, turn.question, turn.message_id, response.model_dump(mode="json"),
+                           turn.seen)
     return response
 
 
@@ -172,6 +174,8 @@ def chat_events(service: Service, turn: Turn, filters: Filters | None) -> Iterat
                 yield sse("delta", {"text": value})
             else:
                 yield sse("done", finish_turn(service, turn, value).model_dump(mode="json"))  # type: ignore[arg-type]
+    except ConversationChanged as changed:  # another tab's turn was saved while this one was answered
+        yield sse("error", problem_body(409, "conversation_changed", conversation_changed(changed.args[0])))
     except Exception:  # the stream has begun: end it with an error event, never a cut connection
         log.exception("streaming the answer failed")
         yield sse("error", problem_body(500, "stream_failed", "The answer could not be streamed to the end."))

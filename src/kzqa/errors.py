@@ -68,6 +68,13 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def conversation_changed(conversation_id: str) -> str:
+    """The detail of a 409 conversation_changed."""
+    return (f"The conversation {conversation_id!r} has gone on since the answer given as last_message_id (in "
+            "another tab, or by another client); nothing was saved. Read it again (GET /api/conversations/{id}), "
+            "then ask.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -79,10 +86,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConversationChanged)
     async def changed(request: Request, exc: ConversationChanged) -> JSONResponse:
-        return problem(request, 409, "conversation_changed",
-                       f"The conversation {exc.args[0]!r} has gone on since the answer given as last_message_id "
-                       "(in another tab, or by another client). Read it again (GET /api/conversations/{id}), "
-                       "then ask.")
+        return problem(request, 409, "conversation_changed", conversation_changed(exc.args[0]))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -80,9 +80,10 @@ class ChatRequest(BaseModel):
         "ignored). With a conversation_id, only that message is used: the server holds the history.")
     conversation_id: str | None = Field(None, description="Continue this saved conversation.")
     last_message_id: str | None = Field(
-        None, description="With conversation_id: the message_id of the latest answer the client has shown. When "
-        "the conversation has gone on since (another tab or client asked in it), the request is a 409 "
-        "conversation_changed, rather than an answer that leans on turns the reader has not seen.")
+        None, description="With conversation_id: the message_id of the latest answer the client shows (\"\" when "
+        "it shows none yet). When the conversation has gone on since (another tab or client asked in it), the "
+        "request is a 409 conversation_changed and nothing is saved, rather than an answer that leans on turns the "
+        "reader has not seen; an id that is no answer of the conversation is a 404 unknown_id.")
     stream: StrictBool = Field(False, description="Answer as Server-Sent Events (see docs/http.md).")
     filters: FiltersIn | None = None
 

@@ -87,22 +87,35 @@ class Store:
                               (conversation_id,)).fetchall()
         return [(row["role"], row["content"]) for row in rows]
 
-    def last_answer(self, conversation_id: str) -> str | None:
-        """The message_id of the conversation's latest answer (None before its first)."""
+    def check_seen(self, conversation_id: str, seen: str) -> None:
+        """That ``seen`` is the conversation's latest answer ("" when it has none yet): NotFound when it is no
+        answer of the conversation, ConversationChanged when later ones were saved."""
         with self._connect() as db:
-            self._require(db, conversation_id)
-            row = db.execute("SELECT id FROM messages WHERE conversation_id = ? AND role = 'assistant' "
-                             "ORDER BY position DESC LIMIT 1", (conversation_id,)).fetchone()
-        return row["id"] if row else None
+            self._check_seen(db, conversation_id, seen)
 
-    def add_turn(self, conversation_id: str, question: str, message_id: str, response: dict) -> None:
-        """Save a question and its answer (``response``: the /api/chat JSON) under ``message_id``."""
+    @classmethod
+    def _check_seen(cls, db: sqlite3.Connection, conversation_id: str, seen: str) -> None:
+        cls._require(db, conversation_id)
+        answers = [row["id"] for row in db.execute("SELECT id FROM messages WHERE conversation_id = ? AND "
+                                                   "role = 'assistant' ORDER BY position", (conversation_id,))]
+        if seen and seen not in answers:
+            raise NotFound(seen)
+        if seen != (answers[-1] if answers else ""):
+            raise ConversationChanged(conversation_id)
+
+    def add_turn(self, conversation_id: str, question: str, message_id: str, response: dict,
+                 seen: str | None = None) -> None:
+        """Save a question and its answer (``response``: the /api/chat JSON) under ``message_id``; with ``seen``,
+        only if it is still the latest answer (``check_seen``, under the same lock: a turn another tab saved
+        while this one was being answered counts)."""
         now = time.time()
         with self._connect() as db:
             # The write lock first, then the count: two turns saved at once would both count N, and their
             # messages would interleave (user, user, assistant, assistant). Waits up to the connect timeout.
             db.execute("BEGIN IMMEDIATE")
             self._require(db, conversation_id)
+            if seen is not None:
+                self._check_seen(db, conversation_id, seen)
             position = db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
                                   (conversation_id,)).fetchone()[0]
             db.execute("INSERT INTO messages VALUES (?, ?, ?, 'user', ?, NULL, ?)",

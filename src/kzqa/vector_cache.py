@@ -17,6 +17,7 @@ text again and stores the new vectors), changes no build.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,8 @@ CREATE TABLE IF NOT EXISTS vectors (
 LOOKUP_BATCH = 500  # keys per SELECT: under SQLite's limit of bound parameters
 FLOAT32 = np.dtype("<f4")
 BATCH = 16  # texts per call of the model
+TIMEOUT = 30.0  # seconds to wait for another build's write
+log = logging.getLogger(__name__)
 
 
 def _key(text: str) -> str:
@@ -42,13 +45,28 @@ def _key(text: str) -> str:
 
 
 class VectorCache:
+    """The kept vectors of one model. A cache that cannot be read or written (damaged, read-only, locked by
+    another build past TIMEOUT) is warned about once and then left alone: the build embeds every text."""
+
     def __init__(self, path: Path, model: str, dim: int) -> None:
         self.path = path
         self.model = f"{model}/{dim}"  # a model's vectors are read back at its own dimension only
         self.dim = dim
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path) as db:
-            db.execute(SCHEMA)
+        self.usable = True
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=TIMEOUT)
+
+    def _give_up(self, exc: Exception) -> None:
+        if self.usable:
+            log.warning("the vector cache %s is not used (%s): every text is embedded", self.path, exc)
+        self.usable = False
 
     def found(self, kind: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
         """Position in ``texts`` -> its kept (dim,) float32 vector, for the texts the cache holds."""
@@ -57,42 +75,58 @@ class VectorCache:
             positions.setdefault(_key(text), []).append(i)
         keys = list(positions)
         out: dict[int, np.ndarray] = {}
-        with sqlite3.connect(self.path) as db:
-            for start in range(0, len(keys), LOOKUP_BATCH):
-                batch = keys[start:start + LOOKUP_BATCH]
-                rows = db.execute(f"SELECT sha256, vector FROM vectors WHERE model = ? AND kind = ? AND sha256 IN "
-                                  f"({', '.join('?' * len(batch))})", (self.model, kind, *batch)).fetchall()
-                for sha, blob in rows:
-                    if len(blob) == self.dim * FLOAT32.itemsize:  # anything else was not written by this class
-                        vector = np.frombuffer(blob, FLOAT32).astype(np.float32)
-                        out.update((i, vector) for i in positions[sha])
+        if not self.usable:
+            return out
+        try:
+            with self._connect() as db:
+                for start in range(0, len(keys), LOOKUP_BATCH):
+                    batch = keys[start:start + LOOKUP_BATCH]
+                    rows = db.execute(f"SELECT sha256, vector FROM vectors WHERE model = ? AND kind = ? AND sha256 "
+                                      f"IN ({', '.join('?' * len(batch))})", (self.model, kind, *batch)).fetchall()
+                    for sha, blob in rows:
+                        if len(blob) == self.dim * FLOAT32.itemsize:  # anything else was not written by this class
+                            vector = np.frombuffer(blob, FLOAT32).astype(np.float32)
+                            out.update((i, vector) for i in positions[sha])
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return {}
         return out
 
     def keep(self, kind: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Store the (len(texts), dim) float32 vectors of the texts (replacing any kept before)."""
         rows = [(self.model, kind, _key(text), np.asarray(v, FLOAT32).tobytes()) for text, v in zip(texts, vectors,
                                                                                                     strict=True)]
-        with sqlite3.connect(self.path) as db:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+        if not self.usable:
+            return
+        try:
+            with self._connect() as db:
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
 
 
 def embed_texts(embedder: Embedder, texts: list[str], label: str, progress: bool, as_queries: bool = False,
                 cache: VectorCache | None = None, reuse: bool = True) -> tuple[np.ndarray, int]:
-    """(len(texts), dim) float32 unit rows, and how many were embedded now: those the cache holds are read
-    from it (when ``reuse``), the others embedded in batches of BATCH and kept in it."""
+    """(len(texts), dim) float32 unit rows, and how many distinct texts were embedded now: those the cache
+    holds are read from it (when ``reuse``), the others embedded in batches of BATCH and kept in it."""
     kind = "query" if as_queries else "passage"
     embed = embedder.queries if as_queries else embedder.passages
     vectors = np.zeros((len(texts), embedder.dim), np.float32)
     kept = cache.found(kind, texts) if cache and reuse else {}
     for i, vector in kept.items():
         vectors[i] = vector
-    missing = [i for i in range(len(texts)) if i not in kept]
+    missing: dict[str, list[int]] = {}  # each text not found -> its positions: embedded once
+    for i, text in enumerate(texts):
+        if i not in kept:
+            missing.setdefault(text, []).append(i)
+    distinct = list(missing)
     with tqdm(total=len(texts), initial=len(kept), desc=label, unit="text", disable=not progress) as bar:
-        for start in range(0, len(missing), BATCH):
-            rows = missing[start:start + BATCH]
-            batch = [texts[i] for i in rows]
-            vectors[rows] = embed(batch)
+        for start in range(0, len(distinct), BATCH):
+            batch = distinct[start:start + BATCH]
+            batch_vectors = embed(batch)  # (len(batch), dim)
+            for text, vector in zip(batch, batch_vectors, strict=True):
+                vectors[missing[text]] = vector
             if cache:
-                cache.keep(kind, batch, vectors[rows])
-            bar.update(len(rows))
-    return vectors, len(missing)
+                cache.keep(kind, batch, batch_vectors)
+            bar.update(sum(len(missing[text]) for text in batch))
+    return vectors, len(distinct)
