@@ -12,6 +12,7 @@ kzqa and bare; the best round of each is reported.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ import numpy as np
 from common import CORPUS, Row
 
 from kzqa.embed import load_embedder
-from kzqa.index import build_index, load_index
+from kzqa.index import build_index, load_index, texts_of
 from kzqa.vector_cache import BATCH
 
 
@@ -79,7 +80,7 @@ def run(rounds: int) -> list[Row]:
             bares.append(sum(bare_encode(e5, t, as_queries=kind == "words") for kind, t in texts.items()))
     n_chunks = manifest["n_chunks"]
     n_texts = sum(len(t) for t in texts.values())
-    assert n_texts == n_chunks + 2 * manifest["n_sentences"] + manifest["n_words"]
+    assert n_texts == texts_of(manifest)
     build, bare = min(builds), min(bares)
     what = (f"{n_chunks} chunks + {manifest['n_sentences']} sentences + {manifest['n_sentences']} windows"
             f" + {manifest['n_words']} words")
@@ -97,8 +98,6 @@ def run(rounds: int) -> list[Row]:
 def adding_a_document(embedder, rounds: int) -> list[Row]:
     """`kzqa index` after one document is added to the other four: the texts earlier builds embedded are
     read from the vector cache (vector_cache.py), the new document's are embedded."""
-    import shutil
-
     times, manifest = [], {}
     for _ in range(rounds):
         with tempfile.TemporaryDirectory(prefix="kzqa-bench-add-") as tmp:
@@ -112,6 +111,5 @@ def adding_a_document(embedder, rounds: int) -> list[Row]:
             start = time.perf_counter()
             manifest = build_index(corpus, index_dir, embedder, 600, 1, progress=False)
             times.append(time.perf_counter() - start)
-    n_texts = manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
-    return [Row(f"build: one document added to four ({manifest['embedded']} of {n_texts} texts embedded, the rest "
-                f"from the vector cache), best of {rounds}", f"{min(times):.1f} s")]
+    return [Row(f"build: one document added to four ({manifest['embedded']} of {texts_of(manifest)} texts embedded, "
+                f"the rest from the vector cache), best of {rounds}", f"{min(times):.1f} s")]

@@ -8,14 +8,9 @@ import sqlite3
 
 import numpy as np
 
-from kzqa.index import CACHE_FILE, build_index, load_index
+from kzqa.index import CACHE_FILE, build_index, load_index, texts_of
 from kzqa.vector_cache import VectorCache, embed_texts
 from tests.conftest import CORPUS
-
-
-def texts_of(manifest: dict) -> int:
-    """How many texts a build embeds in all: chunks, sentences, their windows, words."""
-    return manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
 
 
 def vectors(corpus, index_dir, embedder) -> dict[str, np.ndarray]:

@@ -23,7 +23,15 @@ from kzqa import __version__
 from kzqa.embed import EmbedError, ModelSettingError, load_embedder
 from kzqa.evaluate import QuestionFileError
 from kzqa.filters import FilterError, Filters
-from kzqa.index import AnnConfig, IndexUnusable, build_index, differences, expected_manifest, read_manifest
+from kzqa.index import (
+    AnnConfig,
+    IndexUnusable,
+    build_index,
+    differences,
+    expected_manifest,
+    read_manifest,
+    texts_of,
+)
 from kzqa.ingest import CorpusError
 from kzqa.schemas import without_control_characters
 from kzqa.settings import Settings
@@ -61,11 +69,10 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         print("building the index: " + "; ".join(changes or ["--force"]), file=sys.stderr)
         manifest = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunk_chars,
                                settings.chunk_overlap, progress=not args.quiet, ann=ann, reuse_vectors=not args.force)
-        n_texts = manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
-              f"index -> {settings.index_dir} ({manifest['embedded']} of {n_texts} texts embedded; the others' "
-              "vectors were kept from before)")
+              f"index -> {settings.index_dir} ({manifest['embedded']} of {texts_of(manifest)} texts embedded; the "
+              "others' vectors were kept from before)")
     return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
 
 

@@ -171,6 +171,11 @@ def differences(found: dict | None, expected: dict) -> list[str]:
     return problems
 
 
+def texts_of(manifest: dict) -> int:
+    """How many texts a build has vectors for: its chunks, sentences, their windows and words."""
+    return manifest["n_chunks"] + 2 * manifest["n_sentences"] + manifest["n_words"]
+
+
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
                 progress: bool = True, ann: AnnConfig | None = None, reuse_vectors: bool = True) -> dict:
     """Embed the corpus into a new build folder, then make it the live one. Returns its manifest. Texts an

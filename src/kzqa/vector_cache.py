@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,11 @@ class VectorCache:
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=TIMEOUT)
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, and the connection closed after it (sqlite3's own ``with`` only commits)."""
+        with closing(sqlite3.connect(self.path, timeout=TIMEOUT)) as db, db:
+            yield db
 
     def _give_up(self, exc: Exception) -> None:
         if self.usable:
@@ -70,13 +74,13 @@ class VectorCache:
 
     def found(self, kind: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
         """Position in ``texts`` -> its kept (dim,) float32 vector, for the texts the cache holds."""
+        if not self.usable:
+            return {}
         positions: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             positions.setdefault(_key(text), []).append(i)
         keys = list(positions)
         out: dict[int, np.ndarray] = {}
-        if not self.usable:
-            return out
         try:
             with self._connect() as db:
                 for start in range(0, len(keys), LOOKUP_BATCH):
@@ -94,10 +98,10 @@ class VectorCache:
 
     def keep(self, kind: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Store the (len(texts), dim) float32 vectors of the texts (replacing any kept before)."""
-        rows = [(self.model, kind, _key(text), np.asarray(v, FLOAT32).tobytes()) for text, v in zip(texts, vectors,
-                                                                                                    strict=True)]
         if not self.usable:
             return
+        rows = [(self.model, kind, _key(text), np.asarray(v, FLOAT32).tobytes())
+                for text, v in zip(texts, vectors, strict=True)]
         try:
             with self._connect() as db:
                 db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
