@@ -44,6 +44,11 @@ NEAR_MISSES = {
     "a count must count what is asked about": (
         "How many days did Karim Masimov's closed trial last?", "no number of the sentence counts",
         "How many people died in the street clashes with security forces?", "230 people were killed"),
+    # "his" of "his conviction" is no word of what "his two deputies" counts
+    "the word next to a number must be one the question speaks of, not a function word": (
+        "How many months will Karim Masimov spend behind bars after his conviction?",
+        "no number of the sentence counts",
+        "How many of his deputies were arrested with Karim Masimov?", "his two deputies"),
     "what a quantity was asks for a number": (
         "What was the average salary in Kazakhstan in 2022?", "the question asks how many",
         "What share of voters backed the constitutional amendments in June?", "70 percent"),
@@ -263,6 +268,11 @@ def test_counting_looks_at_the_words_next_to_each_number():
     # a number's words end at a comma: "two" counts the women, not what "ran" before the comma speaks of
     assert counted_numbers("In addition to Tokayev, five other candidates ran, two of them women.", ran) == ["five"]
     assert counted_numbers("Five candidates ran; two were women.", ran) == ["five"]
+    # a function word the question holds ("his" of "his trial") counts nothing it asks about
+    trial = Asked("How many years did he get at the end of his trial?",
+                  frozenset({"year", "his", "end", "trial"}), stem)
+    assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
+    assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
 
 
 def test_asked_how_old_the_answer_gives_the_age_of_whom_the_question_names(service):

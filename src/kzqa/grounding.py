@@ -9,7 +9,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 - the question (in English) asks how many / how much / what share (``question_types.asks_for_count``) and
   no number of the sentence, other than the question's own, years and days of dates, counts
   something the question speaks of:
-  one of the question's words (or the English word standing in for a Russian or Kazakh one) must be
+  one of the question's words (or the English word standing in for a Russian or Kazakh one), other than
+  a function word ("his" of "his trial" and of "his two deputies"), must be
   among the COUNTED_AFTER words after the number or the word before it (in its clause: not past a comma,
   semicolon, colon, bracket or dash, ``CLAUSE_END``), past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
@@ -258,7 +259,7 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
             words += SHARE_WORDS
-        if any(asked.stem(w) in asked.stems for w in words):
+        if any(w not in FUNCTION_WORDS and asked.stem(w) in asked.stems for w in words):  # not "his" of "his trial"
             counted.append(token)
     return counted
 
