@@ -256,7 +256,7 @@ def test_back_from_a_document_returns_to_where_the_reader_was(page, live_server)
     page.wait_for_function("Math.abs(window.scrollY - 150) < 5")
 
 
-def test_a_question_typed_or_on_its_way_survives_a_reload(page, live_server):
+def test_questions_typed_and_on_their_way_survive_a_reload(page, live_server):
     page.goto(live_server + "/")
     page.fill("#question", "Who is Gaziz")  # typed, not sent yet
     page.reload()
@@ -274,11 +274,17 @@ def test_a_question_typed_or_on_its_way_survives_a_reload(page, live_server):
     page.press("#question", "Enter")
     page.locator(".message.user .user-text", has_text="Who is Gaziz Abishev?").wait_for()
     assert page.input_value("#question") == ""
+    page.fill("#question", "What does he say about Russia?")  # the next question, typed while waiting
     page.unroute("**/api/chat")
     page.reload()
     page.wait_for_function("document.querySelector('#question').value === 'Who is Gaziz Abishev?'")
-    assert "The page was left before your question was answered" in page.locator("#status").inner_text()
-    answer = ask(page, page.input_value("#question"))  # sent as it was
+    status = page.locator("#status").inner_text()
+    assert "The page was left before your question was answered" in status
+    assert "The question you were typing comes back in the box once it is sent" in status
+    page.press("#question", "Enter")  # sent as it was; the one being typed is back in the box at once
+    page.wait_for_function("document.querySelector('#question').value === 'What does he say about Russia?'")
+    answer = page.locator("article.answer").first
+    answer.locator(".answer-actions").wait_for()
     assert "Abishev" in answer.locator(".answer-text").inner_text()
 
 
@@ -459,6 +465,26 @@ def test_errors_are_readable_and_the_question_is_kept(page, live_server):
     page.press("#question", "Enter")
     page.locator("#status.error", has_text="Could not reach the server").wait_for()
     assert page.input_value("#question") == "Who won?"
+
+    # A question that fails while the next one is being typed: the failed one is back in the box, and the
+    # one being typed comes back once that is sent again.
+    page.unroute("**/api/chat")
+    failures = []
+    page.route("**/api/chat", lambda route: failures.append(route))  # held until the next one is typed
+    page.press("#question", "Enter")
+    page.wait_for_function("document.querySelector('#question').value === ''")
+    page.fill("#question", "And who came second?")
+    page.wait_for_function("document.body.classList.contains('busy')")
+    while not failures:
+        page.wait_for_timeout(20)
+    failures[0].abort()
+    page.locator("#status.error", has_text="Could not reach the server").wait_for()
+    assert page.input_value("#question") == "Who won?"
+    assert "The question you were typing comes back" in page.locator("#status").inner_text()
+    page.unroute("**/api/chat")
+    page.press("#question", "Enter")
+    page.wait_for_function("document.querySelector('#question').value === 'And who came second?'")
+    page.locator("article.answer .answer-actions").wait_for()
 
 
 def test_the_corpus_browser_lists_documents_and_opens_each(page, live_server):

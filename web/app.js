@@ -17,7 +17,7 @@ const intro = $("intro");
 const TITLE = document.title;
 const CONVERSATION_PATH = /^\/c\/([^/]+)\/?$/;
 
-const state = { conversationId: null, path: location.pathname, controller: null, pending: null };
+const state = { conversationId: null, path: location.pathname, controller: null, pending: null, next: "" };
 
 history.scrollRestoration = "manual"; // the page restores the place itself (keep.js), once the conversation is drawn
 
@@ -28,21 +28,32 @@ function rememberPlace() {
 
 window.addEventListener("pagehide", () => {
   rememberPlace();
-  keepDraft(location.pathname, state.pending || question.value, Boolean(state.pending));
+  keepDraft(location.pathname, question.value, state.pending || "");
 });
 
-/** The question this tab had in its box, or on its way, when the page last went away: back in the box,
- * unless the conversation shows it answered (the server finished it before the page went). */
+/** The questions this tab had in its box and on its way when the page last went away: the one on its way back
+ * in the box, unless the conversation shows it answered (the server finished it before the page went); the
+ * one being typed then, or else once that one is sent again (``state.next``). */
 function restoreDraft() {
   const draft = recallDraft(location.pathname); // only this page's: not another conversation's question
   if (!draft || question.value.trim()) return;
   const asked = [...messages.querySelectorAll(".message.user .user-text")].map((p) => p.textContent);
-  if (draft.pending && asked.at(-1) === draft.text.trim()) return;
-  question.value = draft.text;
-  if (draft.pending) {
-    setStatus("The page was left before your question was answered. It is in the box below: press Enter to send it.",
-      "error");
-  }
+  const unanswered = draft.pending.trim() && asked.at(-1) !== draft.pending.trim() ? draft.pending : "";
+  question.value = draft.typed;
+  if (!unanswered) return;
+  const note = putBack(unanswered);
+  setStatus(`The page was left before your question was answered. It is in the box below: press Enter to send it.${note}`,
+    "error");
+}
+
+/** Put `text`, a question that was not answered, back in the box; what the reader typed meanwhile comes back
+ * once it is sent (``state.next``). The status's note on that, or "". */
+function putBack(text) {
+  const typed = question.value;
+  question.value = text;
+  if (!typed.trim() || typed.trim() === text.trim()) return "";
+  state.next = typed;
+  return " The question you were typing comes back in the box once it is sent.";
 }
 
 function setStatus(text, kind = "") {
@@ -85,6 +96,7 @@ function resetChat({ push = true } = {}) {
   if (push) rememberPlace();
   abortPending();
   hideCard();
+  state.next = ""; // a question kept for after another belongs to the page it was typed on
   messages.replaceChildren();
   intro.hidden = false;
   setStatus("");
@@ -125,7 +137,8 @@ async function ask() {
   const bubble = createQuestion(text);
   messages.append(bubble);
   intro.hidden = true;
-  question.value = "";
+  question.value = state.next; // the question typed before a reload, kept while this one was put back
+  state.next = "";
   state.pending = text;
   const controller = new AbortController();
   state.controller = controller;
@@ -173,25 +186,25 @@ async function ask() {
     article?.remove();
     if (followUp && err.code === "unknown_id") {
       // deleted meanwhile (in another tab): the next question starts a new conversation
-      resetChat();
-      question.value = text;
-      setStatus("That conversation was deleted. Your question is still in the box below: send it to start a new one.",
+      resetChat(); // (the box keeps what the reader typed meanwhile)
+      const note = putBack(text);
+      setStatus(`That conversation was deleted. Your question is still in the box below: send it to start a new one.${note}`,
         "error");
       return;
     }
     if (followUp && err.code === "conversation_changed") {
       const shown = await loadConversation(followUp);
-      question.value = text;
+      const note = putBack(text);
       if (shown) {
         setStatus("This conversation went on in another tab: its new turns are shown above. Your question is still "
-          + "in the box below: send it to ask it after them.", "error");
+          + `in the box below: send it to ask it after them.${note}`, "error");
       }
       return;
     }
     if (!messages.children.length) intro.hidden = false;
-    if (!question.value.trim()) question.value = text; // the question is not lost
+    const note = putBack(text); // the question is not lost, nor what was typed meanwhile
     const reason = err.message || "Something went wrong.";
-    setStatus(`${reason} Your question is still in the box below.`, "error");
+    setStatus(`${reason} Your question is still in the box below.${note}`, "error");
   } finally {
     if (state.pending === text) state.pending = null;
     if (state.controller === controller) {
@@ -205,6 +218,7 @@ async function ask() {
  * Whether it could be shown (else the page says why, and shows a new chat). */
 async function loadConversation(id, { restore = false } = {}) {
   abortPending();
+  state.next = ""; // (as in resetChat)
   hideCard();
   messages.replaceChildren();
   intro.hidden = true;

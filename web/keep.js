@@ -2,7 +2,7 @@
 // - where the reader was in each conversation, so that "Back to the conversation" on a document page, the
 //   browser's Back and a reload return there rather than to the top (the conversation is drawn after the
 //   page loads, too late for the browser's own scroll restoration);
-// - the question in the box, or the one on its way to the server, so that a reload does not lose it.
+// - the question in the box and the one on its way to the server, so that a reload loses neither.
 const SCROLL_KEY = (path) => `kzqa:scroll:${path}`;
 const DRAFT_KEY = "kzqa:draft";
 
@@ -37,18 +37,20 @@ export function restorePlace(path) {
   if (Number.isFinite(y) && y > 0) window.scrollTo(0, y);
 }
 
-/** Keep the question in the box at `path`, or the one on its way (`pending`); nothing when both are blank. */
-export function keepDraft(path, text, pending) {
-  remember(DRAFT_KEY, text.trim() ? JSON.stringify({ path, text, pending }) : null);
+/** Keep, for the page at `path`, the question in the box (`typed`) and the one on its way (`pending`, "" when
+ * none): a reader may type the next question while the last one is being answered. Nothing when both are blank. */
+export function keepDraft(path, typed, pending) {
+  remember(DRAFT_KEY, typed.trim() || pending.trim() ? JSON.stringify({ path, typed, pending }) : null);
 }
 
-/** The draft kept when the page at `path` last went away: {text, pending}, or null (none, or another page's:
+/** The draft kept when the page at `path` last went away: {typed, pending}, or null (none, or another page's:
  * a question asked in one conversation must not turn up in another). */
 export function recallDraft(path) {
   try {
     const draft = JSON.parse(recall(DRAFT_KEY) || "null");
-    return draft && draft.path === path && typeof draft.text === "string"
-      ? { text: draft.text, pending: Boolean(draft.pending) } : null;
+    if (!draft || draft.path !== path) return null;
+    const text = (value) => (typeof value === "string" ? value : "");
+    return { typed: text(draft.typed), pending: text(draft.pending) };
   } catch {
     return null;
   }
