@@ -97,6 +97,14 @@ def test_whom_an_answer_names_is_the_new_full_name_that_does_what_was_asked():
         return referent(index, sentence, asked, lambda word: word.lower() in asked_words, someone=True)
 
     assert whom_he_is(met, "Who met Daniel Rosenblum?") == "President"
+    # a person named after an institution or a title in one run of capitals is the person alone
+    visited = ("The country is visited by the EU High Representative for Foreign Affairs and Security Policy, "
+               "Vice-President of the European Commission Josep Borrell, who also consolidates all agreements.")
+    assert whom_he_is(visited, "Who is the EU High Representative for Foreign Affairs?") == "Josep Borrell"
+    assert whom_he_is("Kazakh President Kasym Zhomart Tokayev spoke.", "Who spoke?") == "Kasym Zhomart Tokayev"
+    # and the question's words before the person ("Chinese", a title's) do not make them a name it holds
+    visit = "Our country was visited by Chinese President Xi Jinping, the Pope, and Turkish President Erdogan."
+    assert whom_he_is(visit, "Which Chinese leader visited Kazakhstan?") == "Xi Jinping"
     assert whom_he_is("Tokayev met the President of Russia in Astana.", "Who met?") == "Tokayev"
     assert whom_he_is("The protests spread to Almaty.", "Where did they spread?") is None
     # nor a name the sentence itself puts after "in" or "at": a venue, though no document writes it so elsewhere

@@ -148,8 +148,8 @@ class Lexical:
     def shares_a_word(self, text: str) -> bool:
         """Whether a word of the text that speaks of a topic (not one of FUNCTION_WORDS: "what", "who") is one
         of the texts' words, or may be: one in another script ("Who is Масимов?") reaches them only through the
-        embedding."""
-        topical = [word for word in words_of(text) if word not in FUNCTION_WORDS]
+        embedding. Words of any length count here ("Xi" of "Where did Xi go?"), as BM25 indexes them."""
+        topical = [word for word in map(str.lower, WORD.findall(text)) if word not in FUNCTION_WORDS]
         return any(map(is_foreign, topical)) or bool(topical and set(self.words(" ".join(topical))) & self._vocab)
 
     def query(self, text: str, translations: Sequence[Translation] = ()) -> LexicalQuery:

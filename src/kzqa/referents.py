@@ -61,6 +61,10 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
     #                                                         not a full name, not the subject, it)
     for i, (offset, words) in enumerate(runs):
         proper = names.proper(words)
+        if someone and (person := _person_of(words, proper)) != proper:
+            # a title or an institution before the person: what the questions hold of it is not the person
+            # ("Chinese" of "Chinese President Xi Jinping" for "Which Chinese leader ...?")
+            words = proper = person
         spelled = {w.lower() for w in words} | {i.lower() for i in initials(" ".join(words))}
         if held & spelled or any(map(asked_word, words)) or (someone and (
                 _in_quoted_title(sentence, offset) or _in_a_compound(sentence, offset, words) or (proper and (
@@ -84,6 +88,16 @@ def referent(names: NameIndex, sentence: str, asked: str, asked_word: Callable[[
         if subject or not subject_of:
             found.append((not said_of, institution, len(proper) < 2, not subject, " ".join(proper)))
     return min(found, key=lambda f: f[:4])[4] if found else title  # min keeps the first of equals
+
+
+def _person_of(words: list[str], proper: list[str]) -> list[str]:
+    """The proper words of a run after its last word that is none (a title, an institution's common word), when
+    any follow it: whom "he" stands for in "Vice-President of the European Commission Josep Borrell" is "Josep
+    Borrell", not a name of "European" and "Josep Borrell" (searched as "European", the word the documents
+    write alone most often); "US Ambassador Daniel Rosenblum" is "Daniel Rosenblum"."""
+    kept = set(proper)
+    last_other = max((i for i, word in enumerate(words) if word not in kept), default=-1)
+    return words[last_other + 1 :] or proper
 
 
 def _in_quoted_title(sentence: str, offset: int) -> bool:
