@@ -23,7 +23,7 @@ def vectors(corpus, index_dir, embedder) -> dict[str, np.ndarray]:
 def test_adding_a_document_embeds_only_its_texts_and_builds_the_same_index(small_corpus, tmp_path, embedder):
     first = build_index(small_corpus, tmp_path / "idx", embedder, 600, 1, progress=False)
     # every text once; but a document's first sentence is its own window, the same text, found already
-    assert first["embedded"] == texts_of(first) - first["n_documents"]
+    assert first["embedded"] == first["distinct"] == texts_of(first) - first["n_documents"]
 
     added = sorted(CORPUS.glob("*.md"))[2]  # a third real document
     shutil.copy(added, small_corpus / added.name)

@@ -71,9 +71,20 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
                                settings.chunk_overlap, progress=not args.quiet, ann=ann, reuse_vectors=not args.force)
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
-              f"index -> {settings.index_dir} ({manifest['embedded']} of {texts_of(manifest)} texts embedded; the "
-              "others' vectors were kept from before)")
+              f"index -> {settings.index_dir} ({embedded_line(manifest)})")
     return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
+
+
+def embedded_line(manifest: dict) -> str:
+    """How many of a build's texts were embedded, and why the others were not: "122 of 1838 texts embedded; 1697
+    were embedded by an earlier build; 19 are the same text as another"."""
+    total, distinct, embedded = texts_of(manifest), manifest["distinct"], manifest["embedded"]
+    line = f"{embedded} of {total} texts embedded"
+    if distinct > embedded:
+        line += f"; {distinct - embedded} were embedded by an earlier build"
+    if total > distinct:
+        line += f"; {total - distinct} are the same text as another (a first sentence is its own window)"
+    return line
 
 
 def post_to_server(server: str, path: str, timeout: float, **request: Any) -> dict:

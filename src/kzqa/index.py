@@ -180,15 +180,18 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
                 progress: bool = True, ann: AnnConfig | None = None, reuse_vectors: bool = True) -> dict:
     """Embed the corpus into a new build folder, then make it the live one. Returns its manifest. Texts an
     earlier build embedded with this model are read from its cache (vector_cache.py) unless ``reuse_vectors``
-    is false; ``embedded`` in the manifest counts the texts embedded now."""
+    is false; ``embedded`` in the manifest counts the texts embedded now, ``distinct`` the different texts
+    (a document's first sentence is its own window too)."""
     ann = ann or AnnConfig()
     cache = VectorCache(index_dir / CACHE_FILE, embedder.name, embedder.dim)
     embedded = 0
+    distinct: set[tuple[bool, str]] = set()  # (embedded as a query, text)
 
     def embed(texts: list[str], label: str, as_queries: bool = False) -> np.ndarray:
         nonlocal embedded
         vectors, n_new = embed_texts(embedder, texts, label, progress, as_queries, cache, reuse_vectors)
         embedded += n_new
+        distinct.update((as_queries, text) for text in texts)
         return vectors
 
     manifest = expected_manifest(corpus_dir, embedder, chunk_chars, chunk_overlap, ann)
@@ -209,6 +212,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, chunk_cha
     chunk_index = vector_index(chunk_vectors, ann)
     manifest |= {"n_documents": len(documents), "n_chunks": len(chunks), "n_sentences": len(sentences),
                  "n_words": len(vocabulary), "index": index_spec(len(chunks), ann), "embedded": embedded,
+                 "distinct": len(distinct),
                  "embed_seconds": round(t1 - t0, 2),
                  "index_seconds": round(time.perf_counter() - t1, 2),
                  "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
