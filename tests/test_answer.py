@@ -18,7 +18,7 @@ from kzqa.candidates import (
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.filters import Filters
 from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
-from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, which_nouns
+from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, sources_topic, which_nouns
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -72,6 +72,25 @@ def test_asking_what_the_sources_say_gives_one_line_per_outlet(service):
     lines = result.text.splitlines()
     outlets = [re.match(r"According to (.+?) \(", line).group(1) for line in lines]
     assert len(lines) >= 2 and len(set(outlets)) == len(outlets)
+
+
+def test_asking_what_the_sources_say_about_something_searches_for_that_thing(service):
+    # the frame "What do the sources say" is worded like no sentence: searched with it, the lines were about
+    # the Belt and Road and political modernisation, and "... about China?" was refused
+    for question, topic in (("What do the sources say about Russia?", "Russia"),
+                            ("What do the outlets say about China?", "China")):
+        result = ask(service, question)
+        lines = result.text.splitlines()
+        assert result.answered and result.query == topic and len(lines) >= 3
+        assert all(topic in line for line in lines), result.text
+    assert ask(service, "Что пишут источники о Китае?").query == "Китае"
+    # with an outlet named, it is that outlet's passages that are searched for the thing
+    cstos = ask(service, "What does New Eastern Outlook say about the CSTO?")
+    assert cstos.query == "the CSTO" and cstos.text.startswith("According to New Eastern Outlook")
+    assert sources_topic("How do the articles describe the opposition?") == "the opposition"
+    # someone other than the sources is part of what is asked
+    assert sources_topic("What did the State Department say about Astana?") is None
+    assert sources_topic("What do the sources say?") is None
 
 
 def test_an_outlet_s_line_speaks_of_what_the_question_names(service):

@@ -72,6 +72,10 @@ def test_a_search_naming_an_outlet_returns_its_passages_and_says_what_was_search
     assert {r["outlet"] for r in chosen["results"]} == {"Caliber.Az"}
     plain = client.get("/api/search", params={"q": "Tokayev's reforms"}).json()
     assert (plain["query"], plain["outlets"]) == ("Tokayev's reforms", [])
+    # asked what an outlet says about something, the search is for that thing in its passages
+    said = client.get("/api/search", params={"q": "What does New Eastern Outlook say about the CSTO?", "k": 3}).json()
+    assert (said["query"], said["outlets"]) == ("the CSTO", ["New Eastern Outlook"])
+    assert "CSTO" in said["results"][0]["text"]
 
 
 def test_a_search_filtered_to_nothing_says_why_and_names_outlets_as_the_corpus_spells_them(client):

@@ -4,6 +4,9 @@ Every sentence of an answer is copied verbatim from a retrieved passage, is attr
 outlet, and carries the marker of the citation whose ``text`` is that passage. Citations list only
 the passages the answer uses, numbered 1, 2, ... in order of first use.
 
+A question that asks what the sources say about something ("What do the sources say about Russia?") is searched
+for that thing alone ("Russia", ``question_types.sources_topic``), and the response's ``query`` says so.
+
 The answer quotes the best candidate sentence (``candidates.py``), with the sentence next to it
 when that scores within NEIGHBOUR of it, and the best sentence of each other outlet that scores
 within SAME_ANSWER of it (SOURCES_VIEW when the question asks what the sources say, for a view, or
@@ -48,9 +51,10 @@ from kzqa.grounding import (
     speaks_of_what_is_named,
 )
 from kzqa.lexicon import is_foreign
-from kzqa.names import Name
+from kzqa.names import Name, NameIndex
 from kzqa.phrases import according_to, language_of
-from kzqa.question_types import asked_about, asks_for_sources, attribution
+from kzqa.question_types import asked_about, asks_for_sources, attribution, sources_topic
+from kzqa.quotation import speaker
 from kzqa.retrieve import Hit, Retriever
 from kzqa.settings import Settings
 
@@ -127,8 +131,9 @@ def choose(ranked: list[Candidate], question: str, most: int,
     return [quoted(c) for c in chosen]
 
 
-def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation, ...]]:
-    """One line per outlet, 'According to <outlet>: <sentence> [n]', markers in order of first use."""
+def compose(chosen: list[Candidate], language: str, names: NameIndex) -> tuple[str, tuple[Citation, ...]]:
+    """One line per outlet, 'According to <outlet>: <sentence> [n]' ('According to <outlet>, quoting <whom it
+    quotes>: ...' for a sentence inside a quotation, ``quotation.speaker``), markers in order of first use."""
     numbers: dict[str, int] = {}
     hits: dict[str, Hit] = {}
     lines = []
@@ -137,7 +142,8 @@ def compose(chosen: list[Candidate], language: str) -> tuple[str, tuple[Citation
         n = numbers.setdefault(hit.chunk.chunk_id, len(numbers) + 1)
         hits[hit.chunk.chunk_id] = hit
         doc = hit.document
-        lead = according_to(doc.outlet, doc.author, doc.published, language)
+        quoting = speaker(doc.text, candidate.start, candidate.end, names)
+        lead = according_to(doc.outlet, doc.author, doc.published, language, quoting)
         lines.append(f"{lead} {doc.text[candidate.start:candidate.end]} [{n}]")
     citations = tuple(Citation(n, hits[chunk_id]) for chunk_id, n in numbers.items())
     return "\n".join(lines), citations
@@ -164,6 +170,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     if searched != query:
         query, question = searched, retriever.scope(question)[0]
+    if query == question and (topic := sources_topic(question)):  # "What do the sources say about Russia?"
+        query = topic
     started = time.perf_counter()
     vector = retriever.embed_query(query)
     lexical = retriever.lexical_query(query)
@@ -218,7 +226,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
                       support, retrieved=tuple(pool), retrieval_seconds=retrieval_seconds, refusal_reason=reason)
-    text, citations = compose(chosen, language)
+    text, citations = compose(chosen, language, retriever.names)
     return Answer(text, True, citations, query, language, support, retrieved=tuple(pool),
                   retrieval_seconds=retrieval_seconds)
 

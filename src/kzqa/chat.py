@@ -30,6 +30,7 @@ from kzqa.errors import conversation_changed, problem_body
 from kzqa.filters import Filters
 from kzqa.generate import LLMClient, generation_events
 from kzqa.observe import Metrics
+from kzqa.question_types import sources_topic
 from kzqa.retrieve import Hit, Retriever
 from kzqa.schemas import ChatResponse, CitationOut, Passage, SearchResponse, UnsupportedOut
 from kzqa.settings import Settings
@@ -114,10 +115,12 @@ def ask(service: Service, messages: list[Message], filters: Filters | None = Non
 
 def search_passages(service: Service, query: str, k: int, filters: Filters | None = None) -> SearchResponse:
     """The k passages closest to a query, best first, with what was searched: a query naming an
-    outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``)."""
+    outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``), and one asking
+    what the sources say about something, for that thing (``question_types.sources_topic``), as the chat does."""
     retriever = service.retriever
     filters = retriever.check(filters)
     searched, scoped = retriever.scope(retriever.respeller.respelled(query), filters)
+    searched = sources_topic(searched) or searched
     hits = retriever.search(searched, k, scoped)
     # an empty result says why, as a refusal does: dates the wrong way round, or no passage within the filters
     reason = scoped.why_empty if scoped and not hits else None

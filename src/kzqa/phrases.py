@@ -35,6 +35,9 @@ NOTHING_MATCHES = {
 }
 # "{source}" is the outlet with its author and date, e.g. "PolitNavigator (Ainur Kurmanov, 19 Nov 2022)".
 ACCORDING_TO = {"en": "According to {source}:", "ru": "По данным {source}:", "kk": "{source} дерегі бойынша:"}
+# ... and when the sentence stands inside a quotation of someone the document names ("{speaker}": quotation.py)
+QUOTING = {"en": "According to {source}, quoting {speaker}:", "ru": "По данным {source}, со слов {speaker}:",
+           "kk": "{source} дерегі бойынша, {speaker} айтуынша:"}
 # Personal pronouns of English, Russian and Kazakh: they stand for someone the conversation named
 # ("What did he promise?"). Russian "он", "его" and Kazakh "ол" stand for things too.
 SUBJECT_WORDS = ("he", "she", "он", "она", "ол")  # of them, those that do something ("He compared him ...")
@@ -94,12 +97,16 @@ def source_label(outlet: str, author: str | None, published: str | None, languag
     return f"{outlet} ({', '.join(details)})" if details else outlet
 
 
-def according_to(outlet: str, author: str | None, published: str | None, language: str) -> str:
-    return ACCORDING_TO[language].format(source=source_label(outlet, author, published, language))
+def according_to(outlet: str, author: str | None, published: str | None, language: str,
+                 speaker: str | None = None) -> str:
+    source = source_label(outlet, author, published, language)
+    return QUOTING[language].format(source=source, speaker=speaker) if speaker else \
+        ACCORDING_TO[language].format(source=source)
 
 
-_LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}"), ".*?") + r"\s+"
-                             for lead in ACCORDING_TO.values()))
+_LEADS = re.compile("|".join("^" + re.escape(lead).replace(re.escape("{source}"), ".*?")
+                             .replace(re.escape("{speaker}"), ".*?") + r"\s+"
+                             for lead in (*ACCORDING_TO.values(), *QUOTING.values())))
 
 
 def quoted_sentences(answer: str) -> list[str]:

@@ -145,6 +145,16 @@ OPEN_QUESTION = re.compile(
     r"что (думают|пишут|говорят|ожидают)|неге|қалай)\b", re.IGNORECASE)
 # Yes/no questions ("Is ... expected to change?", "Изменится ли ...?", "... өзгере ме?") ask whether
 # something is so: the reader sees what each outlet says about it, as for an open question.
+# "What do the sources say about X?", "How do the articles describe X?", "What does <outlet> say about X?" once
+# the outlet is taken out (``Retriever.scope``): X is what it asks about, and what is searched; the frame, worded
+# like no sentence of the documents, would only pull the search toward sentences about what someone says.
+SOURCES_SAY = re.compile(
+    r"^[\W_]*(?:(?:and|but|so)\s+)?(?:what|how)\s+(?:do|does|did)\s+(?:(?:the|these|those|its|their|other|all)\s+)*"
+    r"(?:(?:sources?|outlets?|media|press|reports?|articles?|documents?|coverage|papers?|newspapers?)\s+|they\s+)?"
+    r"(?:say|write|report|tell|claim|describe|portray|present|cover)\s+(?:us\s+)?"
+    r"(?:(?:about|of|on|regarding|concerning)\s+)?(?P<topic>.*?[^\W_].*?)[\s?!.]*$|"
+    r"^[\W_]*что\s+(?:пишут|говорят|сообщают)\s+(?:\w+\s+){0,2}?(?:о|об|обо|про)\s+(?P<topic_ru>.*?[^\W_].*?)[\s?!.]*$",
+    re.IGNORECASE)
 YES_NO_QUESTION = re.compile(
     rf"{_OPENING}({'|'.join(AUXILIARIES)})\b|"
     r"^[\W_]*[^\W\d_]+\s+ли\b|\s(ма|ме|ба|бе|па|пе)\s*\?", re.IGNORECASE)
@@ -178,6 +188,13 @@ def asks_for_sources(question: str) -> bool:
     outlets that speak to it)."""
     return bool(ASKS_FOR_SOURCES.search(question) or OPEN_QUESTION.search(question)
                 or YES_NO_QUESTION.search(question))
+
+
+def sources_topic(question: str) -> str | None:
+    """What a question that asks what the sources say is about ("Russia" of "What do the sources say about
+    Russia?"), else None."""
+    match = SOURCES_SAY.search(question)
+    return (match.group("topic") or match.group("topic_ru")) if match else None
 
 
 def asks_for_number(question: str) -> bool:
