@@ -17,6 +17,7 @@ here, and the outlet alone is named.
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from kzqa.names import NameIndex
 
@@ -40,8 +41,9 @@ def speaker(text: str, start: int, end: int, names: NameIndex) -> str | None:
     if opened is None:
         return None
     closed = _closing(text, max(start, opened + 1))
-    if match := AFTER_CLOSING.match(text, closed + 1) if closed is not None else None:
-        return None if match.end() <= end else _in_full(match.group("name") or match.group("name2"), text, names)
+    after = AFTER_CLOSING.match(text, closed + 1) if closed is not None else None
+    if after:
+        return None if after.end() <= end else _in_full(after.group("name") or after.group("name2"), text, names)
     before = BEFORE_OPENING.search(text, paragraph_start, opened)
     return _in_full(before.group("name"), text, names) if before and before.start() < start else None
 
@@ -92,13 +94,11 @@ def _in_full(name: str, text: str, names: NameIndex) -> str | None:
     """The name as the document first writes it in full ("Beisebayev" -> "Kazbek Beisebayev"); None for no one's
     name: a pronoun, a title ("President"), a word the documents also write in lower case."""
     words = name.split()
-    if not names.proper(words) or names.proper(words) != words:
+    if names.proper(words) != words:  # (a pronoun or a title is not a proper word)
         return None
     last = re.escape(words[-1])
     for match in re.finditer(rf"((?:[A-Z][\w'’-]+[ \t]+){{1,2}}){last}(?![\w'’-])", text):
-        before = match.group(1).split()
-        full = names.proper(before)
-        kept = before[len(before) - len(full):] if full and before[-len(full):] == full else []
-        if kept:
-            return " ".join([*kept, words[-1]])
+        given = list(reversed(list(takewhile(lambda w: names.proper([w]), reversed(match.group(1).split())))))
+        if given:  # the proper words right before it: "Kazbek" of "political analyst Kazbek Beisebayev"
+            return " ".join([*given, words[-1]])
     return name
