@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -286,6 +290,70 @@ def test_questions_typed_and_on_their_way_survive_a_reload(page, live_server):
     answer = page.locator("article.answer").first
     answer.locator(".answer-actions").wait_for()
     assert "Abishev" in answer.locator(".answer-text").inner_text()
+
+
+@contextmanager
+def answers_held_back(upstream: str) -> Iterator[str]:
+    """A proxy to `upstream` that passes a streamed answer's headers on at once and holds its events back until
+    the block ends: a slow network, as the reader's page sees it (the server itself answers as usual)."""
+    release = threading.Event()
+
+    class Proxy(BaseHTTPRequestHandler):  # HTTP/1.0: each reply ends when its connection closes
+        def do_GET(self) -> None:
+            self.relay("GET")
+
+        def do_POST(self) -> None:
+            self.relay("POST")
+
+        def relay(self, method: str) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            headers = {k: v for k, v in self.headers.items() if k.lower() in {"content-type", "accept"}}
+            with httpx.stream(method, upstream + self.path, content=body, headers=headers, timeout=60) as reply:
+                self.send_response(reply.status_code)
+                for name, value in reply.headers.items():
+                    if name.lower() not in {"content-length", "transfer-encoding", "connection", "content-encoding"}:
+                        self.send_header(name, value)
+                self.end_headers()
+                self.wfile.flush()
+                if "text/event-stream" in reply.headers.get("content-type", ""):
+                    release.wait(60)
+                for chunk in reply.iter_raw():
+                    self.wfile.write(chunk)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_reload_before_the_answer_arrives_comes_back_to_its_conversation(page, live_server):
+    with answers_held_back(live_server) as slow:
+        page.goto(slow + "/")
+        page.fill("#question", "Who is Kazbek Beisebayev?")
+        page.press("#question", "Enter")
+        page.wait_for_function("location.pathname.startsWith('/c/')")  # before any event: the reply's headers
+        cid = conversation_id(page)
+        assert page.locator("article.answer").count() == 0
+        for _ in range(100):  # the server answers on (the proxy holds only what the page sees)
+            if len(httpx.get(f"{live_server}/api/conversations/{cid}").json()["messages"]) == 2:
+                break
+            page.wait_for_timeout(100)
+        page.reload()
+        answer = page.locator("article.answer").first
+        answer.locator(".answer-actions").wait_for()
+    assert "Beisebayev" in answer.locator(".answer-text").inner_text()
+    assert page.locator(".message.user .user-text").all_inner_texts() == ["Who is Kazbek Beisebayev?"]
+    assert page.input_value("#question") == ""  # answered: not put back to be asked twice
+    listed = httpx.get(f"{live_server}/api/conversations").json()["conversations"]
+    assert [c["conversation_id"] for c in listed if c["title"] == "Who is Kazbek Beisebayev?"] == [cid]
 
 
 def test_a_conversation_deleted_in_another_tab_lets_the_next_question_start_a_new_one(page, live_server):

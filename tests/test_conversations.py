@@ -104,6 +104,17 @@ def test_an_answer_id_that_is_none_of_the_conversation_is_unknown_and_empty_mean
     assert reply.status_code == 200 and reply.json()["conversation_id"] == empty
 
 
+def test_the_list_holds_conversations_with_an_answer_not_a_first_question_cut_off(client, service):
+    cut_off = service.store.create("Who is Kazbek Beisebayev?")  # the tab closed before the first answer
+    listed = [c["conversation_id"] for c in client.get("/api/conversations?limit=500").json()["conversations"]]
+    assert cut_off not in listed
+    body = {"messages": [{"role": "user", "content": "Who is Kazbek Beisebayev?"}], "conversation_id": cut_off,
+            "last_message_id": ""}
+    assert client.post("/api/chat", json=body).status_code == 200  # asked again there (the page reloaded)
+    listed = [c["conversation_id"] for c in client.get("/api/conversations").json()["conversations"]]
+    assert listed[0] == cut_off
+
+
 def test_last_message_id_without_its_conversation_is_unknown(client):
     reply = client.post("/api/chat", json={"messages": [{"role": "user", "content": "Who won?"}],
                                            "last_message_id": "abc"})

@@ -41,6 +41,9 @@ def test_a_streamed_answer_sends_citations_then_pieces_then_the_whole_response(c
     assert first["citations"] == done["citations"] == plain["citations"]
     assert done["answer"] == plain["answer"]
     assert set(done) == set(plain) and done["message_id"] == first["message_id"]
+    # the headers, which arrive before any event, already name where the turn is saved
+    assert reply.headers["x-conversation-id"] == done["conversation_id"] == first["conversation_id"]
+    assert reply.headers["x-message-id"] == done["message_id"]
 
 
 def test_a_failure_mid_stream_ends_with_an_error_event(client, monkeypatch):

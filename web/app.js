@@ -147,18 +147,24 @@ async function ask() {
   bubble.scrollIntoView({ block: "nearest" });
 
   let article = null;
+  // a new conversation's address, as soon as the server names it: a reload from then on comes back to it
+  const arrived = (id) => {
+    if (followUp || !id || state.conversationId === id) return;
+    history.pushState(null, "", `/c/${encodeURIComponent(id)}`);
+    showConversation(id, text);
+  };
   try {
     const done = await streamChat(body, {
       signal: controller.signal,
       on: {
+        started(reply) {
+          arrived(reply.conversationId);
+        },
         citations(data) {
           article = createAnswer(data);
           article.classList.add("streaming");
           messages.append(article);
-          if (!followUp && data.conversation_id) {
-            history.pushState(null, "", `/c/${encodeURIComponent(data.conversation_id)}`);
-            showConversation(data.conversation_id, text);
-          }
+          arrived(data.conversation_id);
         },
         delta(data) {
           if (!article) return;
@@ -171,10 +177,7 @@ async function ask() {
       article = createAnswer(done);
       messages.append(article);
     }
-    if (!followUp && done.conversation_id && state.conversationId !== done.conversation_id) {
-      history.pushState(null, "", `/c/${encodeURIComponent(done.conversation_id)}`);
-      showConversation(done.conversation_id, text);
-    }
+    arrived(done.conversation_id); // (a server that answered in one piece)
     finishAnswer(article, done);
     setStatus("");
     announce(`Answer: ${plain(done.answer)}`);
@@ -239,6 +242,7 @@ async function loadConversation(id, { restore = false } = {}) {
         finishAnswer(article, data, m.feedback || []);
       }
     }
+    intro.hidden = messages.children.length > 0; // (none yet: its first question was cut off, reloading)
     showConversation(id, conv.title);
     setStatus("");
     if (restore) restorePlace(location.pathname);

@@ -54,8 +54,9 @@ function parseData(raw) {
 }
 
 /**
- * Ask for a streamed answer. `on.citations(data)` and `on.delta(data)` are called as events
- * arrive; resolves with the `done` payload (the whole response). Throws ApiError with a readable
+ * Ask for a streamed answer. `on.started({conversationId, messageId})` is called when the reply begins
+ * (its headers name where the turn is saved, before any event), `on.citations(data)` and `on.delta(data)` as
+ * events arrive; resolves with the `done` payload (the whole response). Throws ApiError with a readable
  * message on an HTTP problem, an `error` event or a cut stream; AbortError when `signal` aborts.
  */
 export async function streamChat(body, { signal, on = {} } = {}) {
@@ -72,6 +73,10 @@ export async function streamChat(body, { signal, on = {} } = {}) {
     throw new ApiError(OFFLINE, 0);
   }
   if (!response.ok) throw await problemError(response);
+  const conversationId = response.headers.get("X-Conversation-Id");
+  if (conversationId && typeof on.started === "function") {
+    on.started({ conversationId, messageId: response.headers.get("X-Message-Id") });
+  }
   if (!(response.headers.get("content-type") || "").includes("text/event-stream")) {
     return parseData(await response.text()); // a server that answered in one piece
   }

@@ -166,7 +166,9 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
         # an unknown id is a 404, a conversation gone on since last_message_id a 409, before any stream
         turn = begin_turn(svc, messages, body.conversation_id, body.last_message_id)
         if body.stream:
-            return EventSourceResponse(chat_events(svc, turn, filters))
+            # the headers go out before any event: a page reloaded meanwhile already knows where the turn is saved
+            ids = {"X-Conversation-Id": turn.conversation_id, "X-Message-Id": turn.message_id}
+            return EventSourceResponse(chat_events(svc, turn, filters), headers=ids)
         return chat_turn(svc, turn, filters)
 
     # (q's limit is a default, not an Annotated type: this module's annotations are strings, which cannot name a
@@ -198,7 +200,7 @@ def add_api_routes(app: FastAPI, max_query_chars: int) -> None:
 
     @app.get("/api/conversations", response_model=ConversationList)
     def conversations(svc: ServiceDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
-        """Saved conversations, most recently updated first."""
+        """Saved conversations holding an answer, most recently updated first."""
         return {"conversations": svc.store.list(limit)}
 
     @app.get("/api/conversations/{conversation_id}", response_model=Conversation, responses=problems(404))

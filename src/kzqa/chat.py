@@ -1,6 +1,7 @@
 """One chat turn, as both APIs serve it: history from the store, the answer, saving, streaming.
 
-Streaming (Server-Sent Events) sends, in order:
+Streaming (Server-Sent Events) names the conversation and the answer in its headers (X-Conversation-Id,
+X-Message-Id, sent before any event), then sends, in order:
   event ``citations``  {"citations", "query", "answered", "conversation_id", "message_id"}
   event ``delta``      {"text": "..."}: the answer in pieces, in order, as it is written
   event ``done``       the whole response, exactly the JSON a non-streamed call returns

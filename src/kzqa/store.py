@@ -150,7 +150,10 @@ class Store:
 
     def list(self, limit: int = 50) -> list[dict]:
         with self._connect() as db:
-            rows = db.execute("SELECT * FROM conversations ORDER BY updated DESC LIMIT ?", (limit,)).fetchall()
+            # only those holding an answer: one whose first question was cut off before its answer was saved (the
+            # page left, the server stopped) has nothing to show, and the reader asks the question again
+            rows = db.execute("SELECT * FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m WHERE "
+                              "m.conversation_id = c.id) ORDER BY updated DESC LIMIT ?", (limit,)).fetchall()
         return [{"conversation_id": r["id"], "title": r["title"], "created": r["created"], "updated": r["updated"]}
                 for r in rows]
 
