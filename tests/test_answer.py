@@ -491,6 +491,11 @@ def test_a_short_question_that_names_what_it_asks_about_is_searched_alone(servic
     assert ask(service, "Что сказал Боррель?", "Сколько лет Токаеву?").query == "Сколько лет Токаеву?"
     assert not is_follow_up("Назарбаев не деді?") and not is_follow_up("Tokayev кім?")
     assert is_follow_up("А Назарбаев?") and is_follow_up("Кто победил?") and is_follow_up("Ол неше жаста?")
+    # "the two", "both", "each other" lean on whom the conversation named, however long the question
+    assert is_follow_up("Did the two meet in Kazakhstan before the election?")
+    assert is_follow_up("Where did both of them study before they entered politics?")
+    assert is_follow_up("Где учились оба будущих президента до того, как пришли в политику?")
+    assert not is_follow_up("Did Xi Jinping and Tokayev meet in Kazakhstan before the election?")
 
 
 def test_a_pronoun_is_resolved_only_from_a_quoted_answer_to_a_question_for_someone(service):

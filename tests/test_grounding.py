@@ -273,6 +273,13 @@ def test_counting_looks_at_the_words_next_to_each_number():
                   frozenset({"year", "his", "end", "trial"}), stem)
     assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
     assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
+    # "how much <something>" is answered by a share of it; "how much did it cost", a sum by name, "how many" are not
+    support = Asked("How much support did the president get?", frozenset({"much", "support", "presid", "get"}), stem)
+    assert counted_numbers("The favorite of the race gains 78,8%.", support) == ["78,8%"]
+    for question, words in (("How much did it cost?", {"much", "cost"}), ("How much money did he get?", {"money"}),
+                            ("How many supporters did he get?", {"support"})):
+        asked_so = Asked(question, frozenset(words), stem)
+        assert not counts_something_asked("The favorite of the race gains 78,8%.", asked_so)
 
 
 def test_asked_how_old_the_answer_gives_the_age_of_whom_the_question_names(service):

@@ -14,7 +14,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   among the COUNTED_AFTER words after the number or the word before it (in its clause: not past a comma,
   semicolon, colon, bracket or dash, ``CLAUSE_END``), past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
-  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share;
+  "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, and answers "how
+  much <something>" ("How much support did he get?" - "he gains 78,8%": ``HOW_MUCH``);
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
@@ -47,6 +48,7 @@ from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
+    AUXILIARIES,
     DATE,
     NUMBER,
     YEAR,
@@ -91,6 +93,10 @@ ASKS_WHO_IS_NOW = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?who\s+(?:is|are)\s+(
 FORMER = re.compile(r"\b(?:former|ex-|erstwhile|onetime|one-time)\s*((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)", re.IGNORECASE)
 PAST = re.compile(r"\b(?:former|ex|previous|past|erstwhile|onetime|then|once|earlier|before|until|in \d{4})\b",
                   re.IGNORECASE)
+# "How much <something>": a share of it answers ("how much support" - "gains 78,8%"), but not "how many" (a count
+# of things), "how much did it cost" (a verb: a sum) nor a sum by name
+MONEY = ("money", "cash", "funding", "funds", "investment", "capital", "revenue", "income", "debt", "budget", "aid")
+HOW_MUCH = re.compile(rf"\bhow much (?!(?:{'|'.join(AUXILIARIES + MONEY)})\b)[^\W\d_]+", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
 
@@ -258,6 +264,9 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         around = tokens[_belongs_to(tokens, i): i + 1] + after[:ends]
         words = [w for w in around if not NUMBER.fullmatch(w.rstrip("%"))]
         if token.endswith("%") or PERCENT & set(tokens[i + 1: i + 2]):
+            if HOW_MUCH.search(asked.asking):
+                counted.append(token)
+                continue
             words += SHARE_WORDS
         if any(w not in FUNCTION_WORDS and asked.stem(w) in asked.stems for w in words):  # not "his" of "his trial"
             counted.append(token)

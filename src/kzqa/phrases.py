@@ -48,7 +48,9 @@ PERSONAL = re.compile(rf"\b({'|'.join(PERSONAL_WORDS)})\b", re.IGNORECASE)
 # conversation; a sentence opening with one, on the sentence before.
 REFERRING = re.compile(
     rf"\b({'|'.join(PERSONAL_WORDS)}|it|its|they|them|their|theirs|this|that|these|those|there|then|"
-    r"им|оно|они|их|них|ими|этот|эта|это|эти|этого|этой|этих|тот|та|те|там|тогда|олар|олардың|бұл|сол|осы)\b",
+    r"the two|both|each other|one another|"
+    r"им|оно|они|их|них|ими|этот|эта|это|эти|этого|этой|этих|тот|та|те|там|тогда|оба|обе|друг друга|олар|олардың|"
+    r"бұл|сол|осы|екеуі\w*)\b",
     re.IGNORECASE,
 )
 OPENING_WORDS = 3
