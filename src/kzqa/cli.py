@@ -17,9 +17,9 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from kzqa import __version__
+from kzqa.client import RequestRefused, ServerError, post_to_server
 from kzqa.embed import EmbedError, ModelSettingError, load_embedder
 from kzqa.evaluate import QuestionFileError
 from kzqa.filters import FilterError, Filters
@@ -37,10 +37,6 @@ from kzqa.schemas import without_control_characters
 from kzqa.settings import Settings
 
 
-class ServerError(Exception):
-    """A running `kzqa serve` could not be reached, failed, or did not answer with JSON."""
-
-
 class OutputError(Exception):
     """A file the command was asked to write could not be written."""
 
@@ -53,7 +49,8 @@ class UsageError(Exception):
     """The command asks for something it cannot: the line to print."""
 
 
-USAGE_ERRORS = (UsageError, QuestionFileError, FilterError, ModelSettingError)  # the command was wrong: exit USAGE
+# the command was wrong (RequestRefused: so the server found it): exit USAGE
+USAGE_ERRORS = (UsageError, RequestRefused, QuestionFileError, FilterError, ModelSettingError)
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
@@ -71,7 +68,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
                                settings.chunk_overlap, progress=not args.quiet, ann=ann, reuse_vectors=not args.force)
         print(f"indexed {manifest['n_documents']} documents: {manifest['n_chunks']} chunks, "
               f"{manifest['n_sentences']} sentences, model {manifest['model']}, {manifest['index']['kind']} "
-              f"index -> {settings.index_dir} ({embedded_line(manifest)})")
+              f"index -> {settings.index_dir}; {embedded_line(manifest)}")
     return reload_server(args.reload, settings.admin_key) if args.reload and settings.admin_key else 0
 
 
@@ -83,31 +80,8 @@ def embedded_line(manifest: dict) -> str:
     if distinct > embedded:
         line += f"; {distinct - embedded} were embedded by an earlier build"
     if total > distinct:
-        line += f"; {total - distinct} are the same text as another (a first sentence is its own window)"
+        line += f"; {total - distinct} are the same text as another, as a first sentence is its own window"
     return line
-
-
-def post_to_server(server: str, path: str, timeout: float, **request: Any) -> dict:
-    """The JSON object a running `kzqa serve` answers a POST with; ServerError, with the line to print, else."""
-    import httpx
-
-    try:
-        reply = httpx.post(server.rstrip("/") + path, timeout=timeout, **request)
-        data = reply.json()
-    except httpx.HTTPError as exc:
-        raise ServerError(f"could not reach {server}: {exc}") from exc
-    except ValueError as exc:
-        raise ServerError(f"{server} did not answer with JSON: is it a kzqa server?") from exc
-    if not isinstance(data, dict):
-        raise ServerError(f"{server} did not answer with a JSON object: is it a kzqa server?")
-    detail = str(data.get("detail") or f"the server answered {reply.status_code}")
-    if reply.status_code in (400, 422):  # the server found the request wrong, as the command would have
-        raise UsageError(detail)
-    if reply.status_code == 404 and data.get("code") == "not_found":  # no such route: not the server's own address
-        raise ServerError(f"{server} has no {path}: give the address kzqa serves at (e.g. http://127.0.0.1:8000)")
-    if reply.status_code != 200:
-        raise ServerError(detail)
-    return data
 
 
 def reload_server(server: str, admin_key: str) -> int:
