@@ -27,6 +27,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   sentence names only a former one ("former Kazakhstan prime ministers Imangali Tasmagambetov, Askar
   Mamin ..."): the word "former" or "ex-" right before one of the question's words (``FORMER``), and
   the question says nothing of the past itself;
+- the question asks who holds a role ("Who is Tokayev's wife?", "Who is the leader of the party ...?") and
+  the sentence holds no word of that role's stem (``holds_the_role``);
 - the question asks when and the sentence names no date or time the question does not;
 - the question (in English) asks how old, and the sentence gives no age ("69-year-old", "aged 69"); the
   answer is then the best candidate that gives the age of everyone the question names (``aged``);
@@ -142,6 +144,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks when and the sentence does not say"
     if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
         return "the question asks for a name and the sentence gives none it does not already have"
+    if not holds_the_role(sentence, asking, asked):
+        return "the question asks who holds a role, and the sentence does not name it"
     if names_only_a_former(sentence, asking, asked):
         return "the question asks who holds an office now, and the sentence names a former holder"
     near = near_text(hit, start, end)
@@ -152,6 +156,25 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         if names.rare(name, RARE_NAME_SHARE) and not names.named_in(near, name, RARE_NAME_SHARE):
             return f"the question names {name}, and nothing near the sentence does"
     return None
+
+
+# "Who is Tokayev's wife?", "Who was the chairman of ...?", "Who is the leader of the party?": asked for
+# whoever holds a role, the answer names it (the words after "the" or a possessive, up to ROLE_ENDS)
+ASKS_WHO_HOLDS = re.compile(r"^[\W_]*(?:(?i:and|but|so)\s+)?(?i:who)\s+(?i:is|are|was|were)\s+"
+                            r"(?:(?i:the|its|their|his|her)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s)\s+"
+                            r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)")
+ROLE_ENDS = re.compile(r"\b(?:of|in|at|for|from|on|to|with|by|who|that|which|whose|under|mentioned|quoted|described)\b")
+
+
+def holds_the_role(sentence: str, asking: str, asked: Asked) -> bool:
+    """Whether the sentence names the role a "Who is <the|X's> <role> ...?" question asks about, by a word of
+    the same stem ("president" - "presidential"; "wife" - none), or the question asks no such thing."""
+    match = ASKS_WHO_HOLDS.search(asking)
+    if not match:
+        return True
+    role = [w for w in ROLE_ENDS.split(match.group(1))[0].split() if w not in FUNCTION_WORDS]
+    said = {asked.stem(w.lower()) for w in TOKEN.findall(sentence)}
+    return not role or any(asked.stem(w) in said for w in role)
 
 
 def names_only_a_former(sentence: str, asking: str, asked: Asked) -> bool:
