@@ -278,6 +278,10 @@ def test_counting_looks_at_the_words_next_to_each_number():
                   frozenset({"year", "his", "end", "trial"}), stem)
     assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
     assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
+    # a turnout is counted by "turnout", not by another word of the question ("voter" of "voter turnout")
+    voter_turnout = Asked("What was the voter turnout?", frozenset({"voter", "turnout"}), stem)
+    assert not counts_something_asked("He was supported by 81.31% of voters.", voter_turnout)
+    assert counts_something_asked("Voter turnout stood at about 69 percent.", voter_turnout)
     # "how much <something>" is answered by a share of it; "how much did it cost", a sum by name, "how many" are not
     support = Asked("How much support did the president get?", frozenset({"much", "support", "presid", "get"}), stem)
     assert counted_numbers("The favorite of the race gains 78,8%.", support) == ["78,8%"]

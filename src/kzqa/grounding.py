@@ -15,7 +15,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   semicolon, colon, bracket or dash, ``CLAUSE_END``), past link and hedge words
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, and answers "how
-  much <something>" ("How much support did he get?" - "he gains 78,8%": ``HOW_MUCH``);
+  much <something>" ("How much support did he get?" - "he gains 78,8%": ``HOW_MUCH``); a count with a noun of
+  its own ("turnout", "population": ``OWN_NOUN_COUNTS``) is counted only by that noun;
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
@@ -98,6 +99,7 @@ PAST = re.compile(r"\b(?:former|ex|previous|past|erstwhile|onetime|then|once|ear
 # "How much <something>": a share of it answers ("how much support" - "gains 78,8%"), but not "how many" (a count
 # of things), "how much did it cost" (a verb: a sum) nor a sum by name
 MONEY = ("money", "cash", "funding", "funds", "investment", "capital", "revenue", "income", "debt", "budget", "aid")
+OWN_NOUN_COUNTS = re.compile(r"\b(turnout|population)\b", re.IGNORECASE)  # what is counted, named by the count
 HOW_MUCH = re.compile(rf"\bhow much (?!(?:{'|'.join(AUXILIARIES + MONEY)})\b)[^\W\d_]+", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
 
@@ -277,6 +279,8 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
     # a date's day counts nothing; clause punctuation is kept as a token, for a number's words end there
     tokens = [t.lower() for t in CLAUSE_TOKEN.findall(DATE.sub(" date ", sentence))]
     own = {n.lower() for n in NUMBER.findall(asked.text)}
+    # a count that has its own noun is counted by that noun: "81.31% of voters" is no "voter turnout"
+    wanted = {asked.stem(noun.lower()) for noun in OWN_NOUN_COUNTS.findall(asked.asking)} or asked.stems
     counted = []
     for i, token in enumerate(tokens):
         number = token.rstrip("%")
@@ -291,7 +295,7 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
                 counted.append(token)
                 continue
             words += SHARE_WORDS
-        if any(w not in FUNCTION_WORDS and asked.stem(w) in asked.stems for w in words):  # not "his" of "his trial"
+        if any(w not in FUNCTION_WORDS and asked.stem(w) in wanted for w in words):  # not "his" of "his trial"
             counted.append(token)
     return counted
 
