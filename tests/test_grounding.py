@@ -221,6 +221,10 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_year("Назарбаев Қазақстанды қай жылдары басқарды?") and not asks_for_year("How long is the term?")
     assert new_dates("Polling stations closed at 8 p.m.", "What time did polling stations close?")
     assert not new_dates("Xi met with Tokayev during September.", "On what day in September did Xi meet Tokayev?")
+    # an age or a span joined into a word says how old or how long, not when
+    assert not new_dates("69-year-old Kassym-Jomart Tokayev will not face any opposition.", "When did he first run?")
+    assert not new_dates("He was elected to a seven-year term.", "When was he elected?")
+    assert new_dates("He first ran for president two years ago.", "When did he first run?")
 
 
 def test_a_russian_question_for_a_quantity_is_answered_by_a_number_or_not_at_all(service):
@@ -278,6 +282,10 @@ def test_counting_looks_at_the_words_next_to_each_number():
                   frozenset({"year", "his", "end", "trial"}), stem)
     assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
     assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
+    # "no one" counts no one
+    challengers = Asked("How many challengers were women?", frozenset({"mani", "challeng", "women"}), stem)
+    assert not counts_something_asked("So there is no one now to challenge Tokayev's leadership.", challengers)
+    assert counts_something_asked("Five other candidates ran, two of them women.", challengers)
     # a turnout is counted by "turnout", not by another word of the question ("voter" of "voter turnout")
     voter_turnout = Asked("What was the voter turnout?", frozenset({"voter", "turnout"}), stem)
     assert not counts_something_asked("He was supported by 81.31% of voters.", voter_turnout)

@@ -286,6 +286,8 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
         number = token.rstrip("%")
         if not NUMBER.fullmatch(number) or number in own or YEAR.fullmatch(number):
             continue
+        if number == "one" and tokens[i - 1: i] in (["no"], ["every"]):  # a pronoun: "no one to challenge him"
+            continue
         after = tokens[i + 1: i + 1 + COUNTED_AFTER]
         ends = next((j for j, t in enumerate(after) if CLAUSE_END.fullmatch(t)), len(after))
         around = tokens[_belongs_to(tokens, i): i + 1] + after[:ends]

@@ -113,13 +113,14 @@ MONTH_NAMES = "|".join(MONTHS)
 DAY_OF_MONTH = rf"(?:{MONTH_NAMES})\.? \d{{1,2}}\b|\d{{1,2}} (?:{MONTH_NAMES})\b"  # "November 20", "20 Nov"
 YEAR_DIGITS = r"1[5-9]\d\d|20\d\d"
 # What an English passage says "when" with: dates (a day with its month counts as one: "November 16"
-# answers "on what day in November"), years and the words of relative time.
+# answers "on what day in November"), years and the words of relative time; not a span joined into a word
+# ("69-year-old", "a seven-year term": how old, how long, not when)
 TIME_WORDS = re.compile(
     rf"\b({DAY_OF_MONTH}|{MONTH_NAMES}|{YEAR_DIGITS}|"
     r"\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d\d|noon|midnight|morning|afternoon|evening|night|"
-    rf"{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|tonight|eve|ago|days?|"
-    r"weeks?|months?|years?|decades?|century|spring|summer|autumn|winter|earlier|later|soon|since|until|before|"
-    r"after|recently)(?!\w)", re.IGNORECASE)
+    rf"{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|tonight|eve|ago|"
+    r"(?<![-‐‑])(?:days?|weeks?|months?|years?|decades?)(?![-‐‑])|century|spring|summer|autumn|winter|earlier|"
+    r"later|soon|since|until|before|after|recently)(?!\w)", re.IGNORECASE)
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")
 DATE = re.compile(rf"\b(?:{DAY_OF_MONTH})", re.IGNORECASE)  # a day with its month
 # Those that ask for a year, which only a year answers: "one of the centres" holds a number, not a year.
