@@ -13,7 +13,7 @@ import Stemmer
 
 from kzqa.candidates import candidates
 from kzqa.corroborate import given_values, gives_the_same
-from kzqa.grounding import Asked, counted_numbers, counts_something_asked, doer
+from kzqa.grounding import COUNTED_DEED, Asked, counted_numbers, counts_something_asked, doer, says_the_deed
 from kzqa.phrases import REFUSAL, asking_part
 from kzqa.question_types import (
     asked_deed,
@@ -49,6 +49,11 @@ NEAR_MISSES = {
         "How many months will Karim Masimov spend behind bars after his conviction?",
         "no number of the sentence counts",
         "How many of his deputies were arrested with Karim Masimov?", "his two deputies"),
+    # the 230 "were killed"; no document says how many were wounded
+    "a count of those to whom something happened must say that it happened": (
+        "How many people were wounded in the street clashes with security forces?", "how many were wounded",
+        "How many others were arrested along with Masimov and his two deputies?",
+        "several hundred others were arrested"),
     "what a quantity was asks for a number": (
         "What was the average salary in Kazakhstan in 2022?", "the question asks how many",
         "What share of voters backed the constitutional amendments in June?", "70 percent"),
@@ -282,6 +287,11 @@ def test_counting_looks_at_the_words_next_to_each_number():
                   frozenset({"year", "his", "end", "trial"}), stem)
     assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
     assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
+    # what befell those counted is said by a word that begins as its stem does ("admitted" - "admission")
+    assert not says_the_deed("230 people were killed in street clashes.", "injured", turnout)
+    assert says_the_deed("... with the admission of perhaps two or three more new parties", "admitted", turnout)
+    assert COUNTED_DEED.search("How many people were injured?")
+    assert not COUNTED_DEED.search("How many could be allowed?")  # what could be, not what befell them
     # "no one" counts no one
     challengers = Asked("How many challengers were women?", frozenset({"mani", "challeng", "women"}), stem)
     assert not counts_something_asked("So there is no one now to challenge Tokayev's leadership.", challengers)

@@ -16,7 +16,9 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   ("230 people were killed", "more than 300 companies", "7,000 km of border", "a turnout of 69%",
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, and answers "how
   much <something>" ("How much support did he get?" - "he gains 78,8%": ``HOW_MUCH``); a count with a noun of
-  its own ("turnout", "population": ``OWN_NOUN_COUNTS``) is counted only by that noun;
+  its own ("turnout", "population": ``OWN_NOUN_COUNTS``) is counted only by that noun; asked how many
+  "were <done>" ("were injured": ``COUNTED_DEED``), the sentence must say it was done (``says_the_deed``),
+  not another thing done to the same people ("230 people were killed");
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
@@ -99,6 +101,11 @@ PAST = re.compile(r"\b(?:former|ex|previous|past|erstwhile|onetime|then|once|ear
 # "How much <something>": a share of it answers ("how much support" - "gains 78,8%"), but not "how many" (a count
 # of things), "how much did it cost" (a verb: a sum) nor a sum by name
 MONEY = ("money", "cash", "funding", "funds", "investment", "capital", "revenue", "income", "debt", "budget", "aid")
+# "How many people were injured?": what befell those counted, a regular participle after "were", "was", "been"
+# or "got" (what did happen, not what "could be allowed"); the answer must say that, not another deed of the
+# same people ("230 people were killed")
+COUNTED_DEED = re.compile(r"\b(?:were|was|been|got)\s+(?:\w+ly\s+)?([a-z]+ed)\b")
+DEED_LETTERS = 4
 OWN_NOUN_COUNTS = re.compile(r"\b(turnout|population)\b", re.IGNORECASE)  # what is counted, named by the count
 HOW_MUCH = re.compile(rf"\bhow much (?!(?:{'|'.join(AUXILIARIES + MONEY)})\b)[^\W\d_]+", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
@@ -129,8 +136,11 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     sentence, question, asking = doc.text[start:end], " ".join(asking_part(asked.text)), asked.asking
     # A Russian or Kazakh word reaches the English one it stands for too unreliably ("лет" is not
     # "years") to demand it next to the number: there, any new number will do.
-    if asked.language == "en" and asks_for_count(asking) and not counts_something_asked(sentence, asked):
-        return "the question asks how many, and no number of the sentence counts what it asks about"
+    if asked.language == "en" and asks_for_count(asking):
+        if not counts_something_asked(sentence, asked):
+            return "the question asks how many, and no number of the sentence counts what it asks about"
+        if (deed := COUNTED_DEED.search(asking)) and not says_the_deed(sentence, deed.group(1), asked):
+            return f"the question asks how many were {deed.group(1)}, and the sentence does not say so"
     # "on November 8" in a dated document answers "in what year": the answer's date line gives it
     # ("in November" alone may be of another year: "in November and ... next spring").
     if asks_for_year(asking):
@@ -177,6 +187,13 @@ def holds_the_role(sentence: str, asking: str, asked: Asked) -> bool:
     role = [w for w in ROLE_ENDS.split(match.group(1))[0].split() if w not in FUNCTION_WORDS]
     said = {asked.stem(w.lower()) for w in TOKEN.findall(sentence)}
     return not role or any(asked.stem(w) in said for w in role)
+
+
+def says_the_deed(sentence: str, participle: str, asked: Asked) -> bool:
+    """Whether the sentence holds a word that begins as the participle's stem does, in DEED_LETTERS letters
+    ("killed" - "killing"; "admitted" - "admission", where the stems "admit" and "admiss" part)."""
+    start = asked.stem(participle.lower())[:DEED_LETTERS]
+    return any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence))
 
 
 def names_only_a_former(sentence: str, asking: str, asked: Asked) -> bool:
