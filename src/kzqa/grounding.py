@@ -26,6 +26,9 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
   nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
   for "Who <did> ...?" the answer is then the best candidate in which someone new does it (``doer``);
+- the question (in English) asks "What <kind> ...?" ("What verdict was reached in Masimov's trial?",
+  ``ASKS_WHAT_NOUN``) and the sentence holds no word of the kind's stem, nor a name, quoted term or number
+  the question lacks (``holds_what_is_asked``); kinds a description answers ("What role ...?") are left out;
 - the question asks who is (now) what it names ("Who is the prime minister of Kazakhstan?") and the
   sentence names only a former one ("former Kazakhstan prime ministers Imangali Tasmagambetov, Askar
   Mamin ..."): the word "former" or "ex-" right before one of the question's words (``FORMER``), and
@@ -50,7 +53,7 @@ from dataclasses import dataclass
 from kzqa.candidates import Candidate
 from kzqa.chunk import paragraphs_leading_to
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import NameIndex, new_name, question_names
+from kzqa.names import NOT_NAMES, NameIndex, capitalised, name_runs, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
     AUXILIARIES,
@@ -158,6 +161,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks for a name and the sentence gives none it does not already have"
     if not holds_the_role(sentence, asking, asked):
         return "the question asks who holds a role, and the sentence does not name it"
+    if asked.language == "en" and not holds_what_is_asked(sentence, asking, asked, names):
+        return "the question asks for a thing of a kind, and the sentence neither names the kind nor gives one"
     if names_only_a_former(sentence, asking, asked):
         return "the question asks who holds an office now, and the sentence names a former holder"
     near = near_text(hit, start, end)
@@ -187,6 +192,42 @@ def holds_the_role(sentence: str, asking: str, asked: Asked) -> bool:
     role = [w for w in ROLE_ENDS.split(match.group(1))[0].split() if w not in FUNCTION_WORDS]
     said = {asked.stem(w.lower()) for w in TOKEN.findall(sentence)}
     return not role or any(asked.stem(w) in said for w in role)
+
+
+# "What sentence did Masimov receive?", "Which agency warned ...?": asked for a thing of a kind, the answer names
+# the kind ("sentenced to ...") or gives one: a name (a run of capitals with a word the question lacks), a
+# quoted term ("elbasy, or “leader of the nation”") or a number. Not for kinds a description answers
+# ("What role does ... play?", DESCRIBED).
+ASKS_WHAT_NOUN = re.compile(r"^[\W_]*(?:(?i:and|but|so)\s+)?(?i:what|which)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
+                            r"(?:did|does|do|was|were|is|are|has|have|had|will|would|could|can)\b")
+DESCRIBED = frozenset({"role", "impact", "effect", "effects", "reason", "reasons", "purpose", "significance",
+                       "importance", "way", "ways", "kind", "sort", "type", "view", "views", "position", "stance",
+                       "attitude", "approach", "message", "point", "argument", "arguments", "concern", "concerns",
+                       "problem", "problems", "issue", "issues", "goal", "goals", "aim", "aims", "consequence",
+                       "consequences", "lesson", "lessons", "steps", "measures", "changes"})
+QUOTED_TERM = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
+
+
+def holds_what_is_asked(sentence: str, asking: str, asked: Asked, names: NameIndex) -> bool:
+    """Whether the sentence names the kind of thing a "What <noun> ...?" question asks for, or gives one (see
+    ASKS_WHAT_NOUN), or the question asks no such thing."""
+    match = ASKS_WHAT_NOUN.search(asking)
+    head = match.group(1).split()[-1].lower() if match else ""
+    if not head or head in FUNCTION_WORDS or head in DESCRIBED:
+        return True
+    start = asked.stem(head)[:DEED_LETTERS]
+    if any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence)):
+        return True
+    # a name is the question's when it shares a capitalised word with it ("Karim Masimov" for "Masimov"), or
+    # all its words are searched for ("Karim Masimov" of a follow-up's "he"); "National Security Committee" is new
+    # for "Which security agency ...?"
+    capitals = capitalised(asking)
+    for _, words in name_runs(sentence, names):
+        found = {w.lower() for w in words} - NOT_NAMES
+        if found and not found & capitals and any(asked.stem(w) not in asked.stems for w in found):
+            return True
+    quoted = (term for term in QUOTED_TERM.findall(sentence) if term.lower() not in asking.lower())
+    return any(True for _ in quoted) or new_numbers(sentence, asking)
 
 
 def says_the_deed(sentence: str, participle: str, asked: Asked) -> bool:
