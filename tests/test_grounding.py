@@ -19,8 +19,8 @@ from kzqa.grounding import (
     counted_numbers,
     counts_something_asked,
     doer,
+    holds_a_word_like,
     holds_what_is_asked,
-    says_the_deed,
 )
 from kzqa.phrases import REFUSAL, asking_part
 from kzqa.question_types import (
@@ -300,8 +300,8 @@ def test_counting_looks_at_the_words_next_to_each_number():
     assert not counts_something_asked("Masimov, his two deputies and several hundred others were arrested.", trial)
     assert counts_something_asked("At the end of his trial he got eighteen years.", trial)
     # what befell those counted is said by a word that begins as its stem does ("admitted" - "admission")
-    assert not says_the_deed("230 people were killed in street clashes.", "injured", turnout)
-    assert says_the_deed("... with the admission of perhaps two or three more new parties", "admitted", turnout)
+    assert not holds_a_word_like("230 people were killed in street clashes.", "injured", turnout)
+    assert holds_a_word_like("... with the admission of perhaps two or three more new parties", "admitted", turnout)
     assert COUNTED_DEED.search("How many people were injured?")
     assert not COUNTED_DEED.search("How many could be allowed?")  # what could be, not what befell them
     # "no one" counts no one

@@ -17,7 +17,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   "turnout stood at about 69 percent", see LINKS); a percentage counts as a share, and answers "how
   much <something>" ("How much support did he get?" - "he gains 78,8%": ``HOW_MUCH``); a count with a noun of
   its own ("turnout", "population": ``OWN_NOUN_COUNTS``) is counted only by that noun; asked how many
-  "were <done>" ("were injured": ``COUNTED_DEED``), the sentence must say it was done (``says_the_deed``),
+  "were <done>" ("were injured": ``COUNTED_DEED``), the sentence must say it was done (``holds_a_word_like``),
   not another thing done to the same people ("230 people were killed");
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from kzqa.candidates import Candidate
 from kzqa.chunk import paragraphs_leading_to
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.names import NOT_NAMES, NameIndex, capitalised, name_runs, new_name, question_names
+from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
     AUXILIARIES,
@@ -108,7 +108,7 @@ MONEY = ("money", "cash", "funding", "funds", "investment", "capital", "revenue"
 # or "got" (what did happen, not what "could be allowed"); the answer must say that, not another deed of the
 # same people ("230 people were killed")
 COUNTED_DEED = re.compile(r"\b(?:were|was|been|got)\s+(?:\w+ly\s+)?([a-z]+ed)\b")
-DEED_LETTERS = 4
+SAME_WORD_LETTERS = 4  # of two stems, that begin alike, make them one word ("admit", "admiss")
 OWN_NOUN_COUNTS = re.compile(r"\b(turnout|population)\b", re.IGNORECASE)  # what is counted, named by the count
 HOW_MUCH = re.compile(rf"\bhow much (?!(?:{'|'.join(AUXILIARIES + MONEY)})\b)[^\W\d_]+", re.IGNORECASE)
 SHARE_WORDS = ("percent", "percentage", "share", "proportion")  # what a percentage is a count of
@@ -142,7 +142,7 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     if asked.language == "en" and asks_for_count(asking):
         if not counts_something_asked(sentence, asked):
             return "the question asks how many, and no number of the sentence counts what it asks about"
-        if (deed := COUNTED_DEED.search(asking)) and not says_the_deed(sentence, deed.group(1), asked):
+        if (deed := COUNTED_DEED.search(asking)) and not holds_a_word_like(sentence, deed.group(1), asked):
             return f"the question asks how many were {deed.group(1)}, and the sentence does not say so"
     # "on November 8" in a dated document answers "in what year": the answer's date line gives it
     # ("in November" alone may be of another year: "in November and ... next spring").
@@ -215,25 +215,19 @@ def holds_what_is_asked(sentence: str, asking: str, asked: Asked, names: NameInd
     head = match.group(1).split()[-1].lower() if match else ""
     if not head or head in FUNCTION_WORDS or head in DESCRIBED:
         return True
-    start = asked.stem(head)[:DEED_LETTERS]
-    if any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence)):
-        return True
-    # a name is the question's when it shares a capitalised word with it ("Karim Masimov" for "Masimov"), or
-    # all its words are searched for ("Karim Masimov" of a follow-up's "he"); "National Security Committee" is new
+    # a name is new unless it shares a capitalised word with the question ("Karim Masimov" for "Masimov") or all
+    # its words are searched for ("Karim Masimov" of a follow-up's "he"): "National Security Committee" is new
     # for "Which security agency ...?"
-    capitals = capitalised(asking)
-    for _, words in name_runs(sentence, names):
-        found = {w.lower() for w in words} - NOT_NAMES
-        if found and not found & capitals and any(asked.stem(w) not in asked.stems for w in found):
-            return True
-    quoted = (term for term in QUOTED_TERM.findall(sentence) if term.lower() not in asking.lower())
-    return any(True for _ in quoted) or new_numbers(sentence, asking)
+    return (holds_a_word_like(sentence, head, asked)
+            or new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems, partly_asked_is_new=True)
+            or any(term.lower() not in asking.lower() for term in QUOTED_TERM.findall(sentence))
+            or new_numbers(sentence, asking))
 
 
-def says_the_deed(sentence: str, participle: str, asked: Asked) -> bool:
-    """Whether the sentence holds a word that begins as the participle's stem does, in DEED_LETTERS letters
+def holds_a_word_like(sentence: str, word: str, asked: Asked) -> bool:
+    """Whether the sentence holds a word whose stem begins as the word's does, in SAME_WORD_LETTERS letters
     ("killed" - "killing"; "admitted" - "admission", where the stems "admit" and "admiss" part)."""
-    start = asked.stem(participle.lower())[:DEED_LETTERS]
+    start = asked.stem(word.lower())[:SAME_WORD_LETTERS]
     return any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence))
 
 
