@@ -42,7 +42,6 @@ from kzqa.definition import describing, named_by_noun
 from kzqa.filters import Filters
 from kzqa.grounding import (
     SOURCES_VIEW,
-    Asked,
     aged,
     doer,
     near_text,
@@ -53,7 +52,7 @@ from kzqa.grounding import (
 from kzqa.lexicon import is_foreign
 from kzqa.names import Name, NameIndex
 from kzqa.phrases import according_to, language_of
-from kzqa.question_types import asked_about, asks_for_sources, attribution, sources_topic
+from kzqa.question_types import Asked, asked_about, asks_for_sources, attribution, sources_topic
 from kzqa.quotation import speaker
 from kzqa.retrieve import Hit, Retriever
 from kzqa.settings import Settings

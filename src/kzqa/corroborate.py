@@ -14,14 +14,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from kzqa.candidates import Candidate, candidates, quoted
+from kzqa.counting import TOKEN, counted_numbers
 from kzqa.filters import Filters
-from kzqa.grounding import SOURCES_VIEW, TOKEN, Asked, counted_numbers, shortfall
+from kzqa.grounding import SOURCES_VIEW, shortfall
 from kzqa.lexicon import FUNCTION_WORDS, LexicalQuery
 from kzqa.names import Name, NameIndex
 from kzqa.question_types import (
     DATE,
     NUMBER,
     YEAR,
+    Asked,
     asks_for_count,
     asks_for_date,
     asks_for_number,

@@ -31,10 +31,10 @@ import re
 from collections.abc import Sequence
 
 from kzqa.candidates import Candidate
-from kzqa.grounding import Asked, second_choice
+from kzqa.grounding import second_choice
 from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import NOT_NAMES, Name, NameIndex, capitalised, name_runs, run_end
-from kzqa.question_types import which_nouns
+from kzqa.question_types import Asked, which_nouns
 from kzqa.referents import APPOSITION, answer_name
 
 ARTICLE = r"(?:the|a|an)"

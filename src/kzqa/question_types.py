@@ -7,6 +7,10 @@ Question words of English, Russian and Kazakh; general grammar, not tied to any 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kzqa.phrases import asking_part
 
 # Words that ask what the sources say (as opposed to asking for one fact).
 ASKS_FOR_SOURCES = re.compile(
@@ -95,7 +99,6 @@ WHICH_NOUNS_SKIP = ("of", "for", "and", "the", "a", "an", "in", "on", "at", "to"
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
                     r"billions?|dozens?|half|third|quarter)\b", re.IGNORECASE)
-
 # Question openings that ask for a date or a time of some kind (the answer will say when).
 # (At the start of the question: "when" inside it is a conjunction, "What did he say when asked?".)
 ASKS_FOR_DATE = re.compile(
@@ -136,7 +139,6 @@ ASKS_FOR_AGE = re.compile(
     r"\b(?:неше|қанша)\s+жас\w*|\bжасы\s+нешеде\b", re.IGNORECASE)
 _AGE_NUMBER = r"(\d+|[a-z]+(?:-[a-z]+)?)"
 AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\b(?:aged|age of) {_AGE_NUMBER}\b", re.IGNORECASE)
-
 # Open questions (how / why / what role ... / what do ... think), whose answer is a view rather than one fact:
 # each outlet that speaks to them is shown. "How many", "how long"... ask for one fact instead.
 OPEN_QUESTION = re.compile(
@@ -279,3 +281,19 @@ def asked_about(question: str) -> str | None:
         if match := pattern.match(question.strip()):
             return match.group("name")
     return None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question pins down, in the stems the corpus is searched with."""
+
+    text: str  # the question as the reader wrote it (without the outlet it names)
+    stems: frozenset[str]  # its words, and the English words standing in for its Russian or Kazakh ones
+    stem: Callable[[str], str]  # the stemmer behind ``stems``, for the sentence's words
+    language: str = "en"
+    focus: str | None = None  # what it asks without whom it quotes ("According to X, when ...?" -> "when ...?")
+
+    @property
+    def asking(self) -> str:
+        """What it asks for: its asking sentences, without the person it quotes."""
+        return " ".join(asking_part(self.focus or self.text))
