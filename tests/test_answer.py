@@ -440,6 +440,21 @@ def test_a_pronoun_after_a_question_for_someone_stands_for_whom_the_answer_named
     assert "expanding the strategic partnership with the United States" in result.text
 
 
+def test_an_outlet_an_earlier_turn_names_scopes_a_follow_up_unless_it_does_not_answer_it(service):
+    # Caliber.Az gives the age: the follow-up stays with the outlet the conversation is about
+    result = ask(service, "According to Caliber.Az, who are Tokayev's rivals?", "How old is he?")
+    assert result.answered and {c.hit.document.outlet for c in result.citations} == {"Caliber.Az"}
+    assert "69-year-old" in result.text and result.note is None
+    # Caliber.Az never says when he first ran: the other outlets answer, and a note says whose passages did not
+    result = ask(service, "Which posts did Tokayev hold before becoming president, according to Caliber.Az?",
+                 "When did he first run for president?")
+    assert result.answered and "back in 2019" in result.text and result.text.startswith("According to New Eastern")
+    assert result.note == ("Not found in Caliber.Az, named earlier in this conversation: "
+                           "this answer comes from the other outlets.")
+    # an outlet the question itself names is kept to, answered or not
+    assert not ask(service, "According to Caliber.Az, when did Tokayev first run for president?").answered
+
+
 def test_a_follow_up_whose_pronoun_is_resolved_is_answered_as_the_question_it_stands_for(service):
     # "How many children does he have?" after "Who ruled ...?" is "How many children does Nazarbayev have?",
     # and the corpus does not say: it is refused for the same reason, with the same passages, not answered

@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from kzqa import answer
+from kzqa import stream as streaming
 from kzqa.api import create_app
 
 QUESTION = {"role": "user", "content": "What did Borrell promise Kazakhstan?"}
@@ -51,7 +51,7 @@ def test_a_failure_mid_stream_ends_with_an_error_event(client, monkeypatch):
         yield "According to"
         raise RuntimeError("the connection to the model broke")
 
-    monkeypatch.setattr(answer, "answer_pieces", broken)
+    monkeypatch.setattr(streaming, "answer_pieces", broken)
     reply = client.post("/api/chat", json={"messages": [QUESTION], "stream": True})
     stream = events(reply.text)
     assert [name for name, _ in stream] == ["citations", "delta", "error"]

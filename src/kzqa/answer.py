@@ -16,6 +16,10 @@ line that gives one. Asked "Who is <name>?", it quotes instead the best sentence
 who they are (``definition.py``), however far from the question; asked "Which <noun> ...?", the best one
 nearly as good that names someone by it.
 
+An outlet named only in an earlier turn of the conversation ("Which posts did Tokayev hold, according to
+Caliber.Az?" - "When did he first run?") scopes the follow-up to its passages as well; when none of them
+answers, the follow-up is answered from every outlet instead, with a note saying so (``phrases.BEYOND_SCOPE``).
+
 kzqa refuses (``answered`` false) when no word of an English question that speaks of a topic occurs
 in the corpus; when the highest dense(s) among the candidates is below ``min_score`` (lowered by
 CROSSLINGUAL_OFFSET for a question in another language) and, for "Who is <name>?", no candidate
@@ -28,9 +32,8 @@ holding the best candidates, for the reader to judge.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -51,7 +54,7 @@ from kzqa.grounding import (
 )
 from kzqa.lexicon import is_foreign
 from kzqa.names import Name, NameIndex
-from kzqa.phrases import according_to, language_of
+from kzqa.phrases import BEYOND_SCOPE, according_to, language_of
 from kzqa.question_types import Asked, asked_about, asks_for_sources, attribution, sources_topic
 from kzqa.quotation import speaker
 from kzqa.retrieve import Hit, Retriever
@@ -166,9 +169,12 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     # Kazakh written without its own letters ("Ол неше жаста?") reads as Russian: after a Kazakh question it is Kazakh
     if language == "ru" and len(asked_so_far) > 1 and language_of(asked_so_far[-2].asked) == "kk":
         language = "kk"
-    searched, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
-    if searched != query:
-        query, question = searched, retriever.scope(question)[0]
+    given_filters = filters
+    unscoped, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
+    # an outlet only an earlier turn names scopes the follow-up too, unless none of its passages answers (below)
+    inherited = filters is not given_filters and not retriever.named_outlets(question)[0]
+    if unscoped != query:
+        query, question = unscoped, retriever.scope(question)[0]
     if query == question and (topic := sources_topic(question)):  # "What do the sources say about Russia?"
         query = topic
     started = time.perf_counter()
@@ -221,6 +227,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     # A quote may come from a passage the search did not weigh: another outlet's, or one holding its context.
     weighed = {hit.chunk.chunk_id for hit in pool}
     pool += [c.hit for c in chosen if c.hit.chunk.chunk_id not in weighed]
+    if reason and inherited and (wider := answer(messages, retriever, settings, given_filters, unscoped)).answered:
+        return replace(wider, note=BEYOND_SCOPE[language].format(outlets=", ".join(sorted(filters.outlets))))
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,
@@ -268,21 +276,6 @@ def _ranked(retriever: Retriever, question: str, query: str, searched: Judged, h
     if speaker and (name := _as_written(speaker, retriever)):
         ranked = [c for c in ranked if retriever.names.named_in(near_text(c.hit, c.start, c.end), name, 1.0)] or ranked
     return ranked, pool, Judged(sentence_vector, sentence_lexical, scores, answered)
-
-
-def answer_pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:
-    """The answer in small pieces, for streaming; concatenated they give ``text`` back."""
-    words = re.findall(r"\S+\s*", text)
-    for i in range(0, len(words), words_per_piece):
-        yield "".join(words[i : i + words_per_piece])
-
-
-def extractive_events(result: Answer) -> Iterator[tuple[str, object]]:
-    """A turn as events: ("citations", answer so far), ("delta", piece)..., ("done", answer)."""
-    yield "citations", result
-    for piece in answer_pieces(result.text):
-        yield "delta", piece
-    yield "done", result
 
 
 def _as_written(name: str, retriever: Retriever, clearly: bool = False) -> Name | None:

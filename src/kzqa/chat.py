@@ -26,7 +26,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.sse import format_sse_event
 
-from kzqa.answer import Answer, Citation, Message, answer, extractive_events
+from kzqa.answer import Answer, Citation, Message, answer
 from kzqa.errors import conversation_changed, problem_body
 from kzqa.filters import Filters
 from kzqa.generate import LLMClient, generation_events
@@ -36,6 +36,7 @@ from kzqa.retrieve import Hit, Retriever
 from kzqa.schemas import ChatResponse, CitationOut, Passage, SearchResponse, UnsupportedOut
 from kzqa.settings import Settings
 from kzqa.store import ConversationChanged, Store
+from kzqa.stream import extractive_events
 
 log = logging.getLogger("kzqa")
 CITATIONS_EVENT = {"citations", "query", "answered", "language", "conversation_id", "message_id"}

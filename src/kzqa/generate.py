@@ -16,12 +16,13 @@ from dataclasses import replace
 
 import httpx
 
-from kzqa.answer import Answer, Citation, answer, answer_pieces, extractive_events
+from kzqa.answer import Answer, Citation, answer
 from kzqa.conversation import Message, standalone_query
 from kzqa.filters import Filters
 from kzqa.phrases import source_label
 from kzqa.retrieve import Hit, Retriever
 from kzqa.settings import Settings
+from kzqa.stream import answer_pieces, extractive_events
 from kzqa.verify import check
 
 SYSTEM = (

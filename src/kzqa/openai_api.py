@@ -21,11 +21,12 @@ from fastapi import APIRouter, Response
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kzqa.answer import Message, answer_pieces
+from kzqa.answer import Message
 from kzqa.chat import Service, ServiceDep, ask, chat_response, turn_events
 from kzqa.errors import PROBLEM, ApiError
 from kzqa.schemas import NOT_BLANK as BLANK_PATTERN
 from kzqa.schemas import CitationOut, UnsupportedOut, sse_schema, without_control_characters
+from kzqa.stream import answer_pieces
 
 NOT_BLANK = re.compile(BLANK_PATTERN)
 

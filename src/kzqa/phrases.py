@@ -33,6 +33,12 @@ NOTHING_MATCHES = {
     "ru": "Ни один документ не подходит под выбранные издания и даты.",
     "kk": "Таңдалған басылымдар мен күндерге сәйкес құжат жоқ.",
 }
+# The note of an answer from all outlets to a follow-up that the outlets an earlier turn named do not answer
+BEYOND_SCOPE = {
+    "en": "Not found in {outlets}, named earlier in this conversation: this answer comes from the other outlets.",
+    "ru": "В {outlets}, названных ранее в разговоре, ответа нет: этот ответ взят из других изданий.",
+    "kk": "Әңгімеде бұрын аталған {outlets} ішінде жауап жоқ: бұл жауап басқа басылымдардан алынды.",
+}
 # "{source}" is the outlet with its author and date, e.g. "PolitNavigator (Ainur Kurmanov, 19 Nov 2022)".
 ACCORDING_TO = {"en": "According to {source}:", "ru": "По данным {source}:", "kk": "{source} дерегі бойынша:"}
 # ... and when the sentence stands inside a quotation of someone the document names ("{speaker}": quotation.py)
