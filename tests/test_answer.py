@@ -17,7 +17,15 @@ from kzqa.candidates import (
 )
 from kzqa.conversation import answer_followed_up, is_follow_up, standalone_query
 from kzqa.filters import Filters
-from kzqa.phrases import REFUSAL, is_fragment, is_question, language_of, leans_on_someone, quoted_sentences
+from kzqa.phrases import (
+    REFUSAL,
+    is_about_its_questions,
+    is_fragment,
+    is_question,
+    language_of,
+    leans_on_someone,
+    quoted_sentences,
+)
 from kzqa.question_types import asked_about, asks_for_someone, asks_for_sources, sources_topic, which_nouns
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -272,6 +280,12 @@ def test_an_article_s_own_question_is_never_given_as_the_answer(service):
     assert "no changes in foreign policy" in result.text
     assert is_question("Is a breakaway from Russia possible for Kazakhstan?")
     assert is_question("He asked: “Why now?”") and not is_question("“Why now?” he asked.")
+    # nor the sentence that says who answered its questions: "These questions were answered by Kazakhstani
+    # experts for Caliber.Az." (quoted with the question before it, which "These" leans on)
+    result = ask(service, "What do the articles say about Kazakhstan's relations with the Turkic world?")
+    assert result.answered and "These questions" not in result.text and "Turkic world" in result.text
+    assert is_about_its_questions("These questions were answered by experts.")
+    assert not is_about_its_questions("Experts answered questions about the Turkic world.")
 
 
 def test_the_corpus_s_nearest_sentence_is_weighed_even_when_its_passage_ranks_below_top_k(service):

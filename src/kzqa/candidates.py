@@ -15,7 +15,8 @@ numbers asked about. The candidates are the sentences of the retrieved passages 
 passages holding the NEAREST_SENTENCES best sentences of the whole corpus by dense(s) +
 LEXICAL_WEIGHT * lexical(s) (a passage that answers in one sentence among unrelated ones can rank
 below top_k), and when asked what the sources say, of each outlet's best sentence; a question
-in the text, or a scrap too short to state anything, is never one, nor, when q gives a year, a sentence
+in the text, a sentence about its questions ("These questions were answered by ..."), or a scrap too
+short to state anything, is never one, nor, when q gives a year, a sentence
 whose every year comes before it ("during a visit to China in September 2019" tells nothing of what
 happened "in 2022"; "since 2019" reaches to now).
 A quoted sentence that leans back ("This weakens ...") is quoted with the sentence before it, in
@@ -37,7 +38,7 @@ import numpy as np
 
 from kzqa.filters import Filters
 from kzqa.lexicon import LexicalQuery
-from kzqa.phrases import is_fragment, is_question, leans_on_someone
+from kzqa.phrases import is_about_its_questions, is_fragment, is_question, leans_on_someone
 from kzqa.question_types import (
     MONTH_NAMES,
     YEAR,
@@ -139,7 +140,8 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
         text = hit.document.text[start:end]
-        if is_question(text) or is_fragment(text) or tells_of_earlier_years(text, given_year):
+        if (is_question(text) or is_about_its_questions(text) or is_fragment(text)
+                or tells_of_earlier_years(text, given_year)):
             continue  # never a candidate (the module's docstring): a question in the text is worded most like one
         typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question))
                  or (wants_date and new_dates(text, question)))

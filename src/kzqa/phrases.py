@@ -176,6 +176,17 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip(" \"'”’»)").endswith("?")
 
 
+# A sentence about the article's own questions ("These questions were answered by Kazakhstani experts."): it
+# says who answers them, not what the answer is
+OF_THE_QUESTIONS = re.compile(r"^\W*(?:this|these|that|those|such|the)\s+questions?\b|^\W*(?:этот|эти|такие)\s+вопрос",
+                              re.IGNORECASE)
+
+
+def is_about_its_questions(sentence: str) -> bool:
+    """Whether a sentence speaks of the questions an article asks, as its subject (``OF_THE_QUESTIONS``)."""
+    return bool(OF_THE_QUESTIONS.search(sentence))
+
+
 def is_fragment(sentence: str) -> bool:
     """Whether a 'sentence' is too short to state anything: a quote mark or full stop the splitter left
     on its own, a photo credit ("© Pool photo/Reuters"). e5 finds such scraps close to any question."""
