@@ -469,6 +469,15 @@ def test_an_outlet_an_earlier_turn_names_scopes_a_follow_up_unless_it_does_not_a
     assert not ask(service, "According to Caliber.Az, when did Tokayev first run for president?").answered
 
 
+def test_a_question_for_someone_that_opens_with_a_phrase_lets_the_follow_up_s_he_stand_for_whom_it_named(service):
+    result = ask(service, "After the January 2022 riots, which chairman of Kazakhstan's National Security Committee "
+                 "was arrested?", "When did his closed trial begin?", "What is he accused of?")
+    assert result.query == "What is Masimov accused of?" and "accused of treason" in result.text
+    result = ask(service, "In the Caliber.Az piece, which political analyst says Tokayev's task is the political "
+                 "modernisation of the country?", "Does he expect Kazakhstan's foreign policy to change?")
+    assert "Beisebayev" in result.query and "no changes in foreign policy" in result.text
+
+
 def test_a_follow_up_whose_pronoun_is_resolved_is_answered_as_the_question_it_stands_for(service):
     # "How many children does he have?" after "Who ruled ...?" is "How many children does Nazarbayev have?",
     # and the corpus does not say: it is refused for the same reason, with the same passages, not answered
@@ -559,7 +568,9 @@ def test_the_sentences_an_answer_quoted_are_read_back_in_every_language():
     assert quoted_sentences("The documents do not answer this question. The closest passages are listed below.") == []
     for someone in ("Which political analyst told Caliber.Az that?", "To whom did Nazarbayev cede the office?",
                     "According to Nikkei Asia, which foreign leader sent a message?", "Какой политолог это сказал?",
-                    "Who won?", "According to PolitNavigator, who heads the Reform Council?"):
+                    "Who won?", "According to PolitNavigator, who heads the Reform Council?",
+                    "After the January 2022 riots, which chairman of the committee was arrested?",  # a phrase first
+                    "In the Caliber.Az piece, which political analyst says so?"):
         assert asks_for_someone(someone), someone
     for something in ("What did Tokayev refuse?", "What kind of plan was it?", "Who is Charles Michel?",
                       "According to Nikkei Asia, who is Charles Michel?"):

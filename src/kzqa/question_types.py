@@ -85,9 +85,9 @@ NOT_DEEDS = frozenset(AUXILIARIES) | {
     "be", "been", "being", "am", "shall", "may", "might", "must", "not", "never", "else", "exactly", "really",
     "the", "a", "an", "he", "she", "it", "they", "you", "we", "i", "this", "that", "these", "those"}
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
-# ...?", "Какой политолог ...?"), or after whom they quote ("According to X, who leads ...?");
-# "Which is ...?", "What did ...?", "What kind of ...?" do not.
-_ASKING_OPENS = rf"{_OPENING}(?:(?i:according to)\s+[^,]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
+# ...?", "Какой политолог ...?"), after whom they quote ("According to X, who leads ...?") or another opening
+# phrase ("After the riots, which chairman ...?"); "Which is ...?", "What did ...?", "What kind of ...?" do not.
+_ASKING_OPENS = rf"{_OPENING}(?:[^,?]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
 ASKS_BY_NOUN = re.compile(
     rf"{_ASKING_OPENS}(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
