@@ -219,6 +219,7 @@ def test_what_a_question_asks_for_is_read_from_its_asking_sentence():
     assert asks_for_number("What is the length of the border?")  # a count is a number too
     assert asks_for_name("Who leads the Auyl party?") and asks_for_name("Кто возглавлял штаб Токаева?")
     assert asks_for_name("Штабты кім басқарды?")  # Kazakh: "who led the headquarters?"
+    assert asks_for_name("After the January riots, who was arrested?")  # after an opening phrase too
     assert asks_for_name("Кому Токаев обещал реформы?")  # "to whom": the name after it is the subject
     # Kazakh "кім" in its cases: "whose successor", "whom did he compare him with"
     assert asks_for_name("Тоқаев кімнің мұрагері?") and asks_for_name("Назарбаев Масимовты кіммен салыстырды?")

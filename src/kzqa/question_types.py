@@ -44,8 +44,8 @@ ASKS_FOR_NAME = re.compile(
     r"\b(what (is|are|was|were) (the|their|his|her|its) names?|what names?|name the)\b|"
     r"\b(как зовут|как (его|её|ее|их) (имя|имена|фамилия|фамилии)|какие имена|чьи имена|есімдері|есімі)\b",
     re.IGNORECASE)
-# "Who leads ...?", "Who is the leader of ...?", "To whom ...?", "Кто возглавлял ...?", "Штабты кім
-# басқарды?" ask for a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто
+# "Who leads ...?", "Who is the leader of ...?", "After the riots, who ...?", "To whom ...?", "Кто возглавлял
+# ...?", "Штабты кім басқарды?" ask for a name too; "Who is Gaziz Abishev?", "Who's he?", "Кто такой ...?", "Кто
 # Абишев?", "Әбішев кім?" ask about the named, and a description answers them.
 # (A name's or "her" possessive asks for someone else: "Who is Tokayev's wife?", "Who is her husband?".)
 _ABOUT_NAMED_EN = (r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+"
@@ -58,7 +58,7 @@ _OPENING = r"^[\W_]*(?:(?i:and|but|so)\s+)?"  # what may come before a question'
 AUXILIARIES = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can",
                "could", "should")
 WHO_ASKS_FOR_NAME = re.compile(
-    rf"{_OPENING}(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
+    rf"{_OPENING}(?:[^,?]+,\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+|\bкім(?:нің|ге|ді|мен|нен|де)\b)")  # Kazakh "кім" in its cases: "кімнің" whose
 # "Who is Gaziz Abishev?", "Who's Rosenblum?", "Кто такой Абишев?", "Әбішев кім?": a question about one person,
