@@ -1,4 +1,4 @@
-"""Asked how many, a reader gets a sentence whose number counts what was asked, not any number.
+"""Asked how many or how long, a reader gets a sentence whose number counts or measures what was asked, not any number.
 
 The sentences are written for these tests, in the corpus's manner; the stemmer is the one the index uses.
 """
@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import Stemmer
 
-from kzqa.counting import COUNTED_DEED, count_shortfall, counted_numbers, counts_something_asked, holds_a_word_like
+from kzqa.counting import (
+    COUNTED_DEED,
+    count_shortfall,
+    counted_numbers,
+    counts_something_asked,
+    gives_how_long,
+    holds_a_word_like,
+)
 from kzqa.question_types import Asked
+from tests.test_answer import ask
 
 
 def test_counting_looks_at_the_words_next_to_each_number():
@@ -64,3 +72,20 @@ def test_the_reason_a_sentence_cannot_answer_a_count_is_named():
     assert count_shortfall("About 4,500 people were injured in the clashes.", injured) is None
     assert "no number of the sentence counts" in count_shortfall("His two deputies were injured.", Asked(
         "How many years did he get?", frozenset({"mani", "year", "get"}), stem))
+
+
+def test_asked_how_long_a_number_must_come_with_its_unit_or_be_a_year():
+    assert gives_how_long("With Tokayev retaining power for another seven years, ...", "How long is his term?")
+    assert gives_how_long("We have over 7,000 km of border with it.", "How long is the border with Russia?")
+    assert gives_how_long("He is now set to remain in office until 2029.", "How long will he stay?")
+    assert gives_how_long("... who served as president for nearly three decades.", "How long did he rule?")
+    # a count of something else is no span: "two or three more new parties" says nothing of a term's length
+    assert not gives_how_long("... the admission of perhaps two or three more new parties.", "How long is the term?")
+    assert not gives_how_long("He got seven years.", "Is a term of seven years long?")  # the question's own span
+
+
+def test_a_sentence_without_a_span_does_not_answer_how_long(service):
+    result = ask(service, "How long is the new presidential term?")
+    assert not result.answered
+    assert result.refusal_reason == "the question asks how long, and the sentence gives no span or length"
+    assert "7,000 km" in ask(service, "How long is Kazakhstan's border with Russia?").text

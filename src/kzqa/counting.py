@@ -1,4 +1,4 @@
-"""Whether a sentence's numbers count what a question asks to count (a check of ``grounding.py``).
+"""Whether a sentence's numbers count, or measure, what a question asks for (a check of ``grounding.py``).
 
 "Karim Masimov, ... his two deputies and several hundred others were arrested" holds numbers, but none of them
 answers "How many years in prison was Masimov sentenced to?".
@@ -16,6 +16,10 @@ companies", "7,000 km of border", "a turnout of 69%", "turnout stood at about 69
 - A count with a noun of its own ("turnout", "population": ``OWN_NOUN_COUNTS``) is counted only by that noun.
 - Asked how many "were <done>" ("were injured": ``COUNTED_DEED``), the sentence must say it was done
   (``holds_a_word_like``), not another thing done to the same people ("230 people were killed").
+
+Asked (in English) how long, a sentence answers only with a span or length the question does not give: a number
+with its unit ("another seven years", "over 7,000 km", "three decades": ``MEASURE``) or a year ("until 2029"),
+not any number ("two or three more new parties" is no term's length: ``gives_how_long``).
 """
 
 from __future__ import annotations
@@ -108,3 +112,18 @@ def holds_a_word_like(sentence: str, word: str, asked: Asked) -> bool:
     ("killed" - "killing"; "admitted" - "admission", where the stems "admit" and "admiss" part)."""
     start = asked.stem(word.lower())[:SAME_WORD_LETTERS]
     return any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence))
+
+
+# "How long ...?" asks for a span or a length: a number with its unit ("another seven years", "7,000 km", "three
+# decades"), or a year it reaches ("until 2029"), not any number ("two or three more new parties")
+HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
+UNITS = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies)|km|kilomet(?:re|er)s?|miles?|"
+         r"met(?:re|er)s?)")
+MEASURE = re.compile(rf"(?:{NUMBER.pattern})[\s-]+(?:[^\W\d_]+\s+)?{UNITS}\b", re.IGNORECASE)
+
+
+def gives_how_long(sentence: str, asking: str) -> bool:
+    """Whether the sentence gives a span or length the question does not (a number with its unit, or a new year)."""
+    asked = {m.group().lower() for m in MEASURE.finditer(asking)}
+    return (any(m.group().lower() not in asked for m in MEASURE.finditer(sentence))
+            or bool(set(YEAR.findall(sentence)) - set(YEAR.findall(asking))))

@@ -7,7 +7,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 (with the neighbour it is quoted with) falls short when
 
 - the question (in English) asks how many / how much / what share and no number of the sentence counts
-  what it asks about (``counting.py``);
+  what it asks about, or asks how long and the sentence gives no span or length (``counting.py``);
 - the question asks for a year and the sentence holds none the question does not, nor a day of a
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 
 from kzqa.candidates import Candidate
 from kzqa.chunk import paragraphs_leading_to
-from kzqa.counting import TOKEN, count_shortfall, holds_a_word_like
+from kzqa.counting import HOW_LONG, TOKEN, count_shortfall, gives_how_long, holds_a_word_like
 from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
@@ -95,6 +95,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
             return "the question asks for a year and the sentence holds none"
     elif asks_for_number(asking) and not new_numbers(sentence, asking):
         return "the question asks for a number and the sentence holds none"
+    if asked.language == "en" and HOW_LONG.search(asking) and not gives_how_long(sentence, asking):
+        return "the question asks how long, and the sentence gives no span or length"
     # (a Russian or Kazakh name, "Токаеву", is not written as the documents write it: there, any age will do)
     if asks_for_age(asking) and not (gives_the_age(hit, start, end, asked, names) if asked.language == "en"
                                      else gives_an_age(sentence)):
