@@ -26,7 +26,8 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   the sentence holds no word of that role's stem (``holds_the_role``);
 - the question asks when and the sentence names no date or time the question does not;
 - the question (in English) asks on what date or day, and the sentence names no day the question does not: a day
-  of a month, a weekday, "today", "tomorrow", "the eve of" (``ASKS_FOR_DAY``; "in June" is no date);
+  of a month, a weekday, "today", "tomorrow", "the eve of" ("in June" is no date); or in what month, and it names
+  no month ("early 2023" is none): ``ASKS_WHICH_TIME``;
 - the question (in English) asks how old, and the sentence gives no age ("69-year-old", "aged 69"); the
   answer is then the best candidate that gives the age of everyone the question names (``aged``);
 - the question gives a year that neither the sentence's paragraph, those leading to it, the document's
@@ -48,6 +49,7 @@ from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
     DATE,
+    MONTHS,
     WEEKDAYS,
     YEAR,
     Asked,
@@ -106,8 +108,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks how old, and the sentence gives no age of whom it names"
     if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
-    if asked.language == "en" and ASKS_FOR_DAY.search(asking) and not new_days(sentence, asking):
-        return "the question asks on what day, and the sentence names none"
+    if asked.language == "en" and (unit := time_not_named(sentence, asking)):
+        return f"the question asks {unit}, and the sentence names none"
     if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
         return "the question asks for a name and the sentence gives none it does not already have"
     if not holds_the_role(sentence, asking, asked):
@@ -126,16 +128,23 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     return None
 
 
-# "On what date ...?", "Which day ...?": a month ("in June") does not say which day; a day of a month, a weekday,
-# "today", "tomorrow" or "the eve of" does
-ASKS_FOR_DAY = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:dates?|days?)\b", re.IGNORECASE)
+# "On what date ...?", "Which day ...?", "In what month ...?": asked for a day, a month ("in June") does not say
+# which; a day of a month, a weekday, "today", "tomorrow" or "the eve of" does. Asked for a month, a year ("early
+# 2023") does not say which; a month does.
 DAY = re.compile(rf"{DATE.pattern}|\b(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|tonight|eve)\b", re.IGNORECASE)
+MONTH = re.compile(rf"\b(?:{'|'.join(m.capitalize() for m in MONTHS)})\b")  # capitalised: not "may" of "may be"
+ASKS_WHICH_TIME = (("on what day", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:dates?|days?)\b", re.IGNORECASE), DAY),
+                   ("in what month", re.compile(r"\b(?:what|which)\s+months?\b", re.IGNORECASE), MONTH))
 
 
-def new_days(sentence: str, question: str) -> bool:
-    """Whether the sentence names a day the question does not (see ASKS_FOR_DAY)."""
-    asked = {m.group().lower() for m in DAY.finditer(question)}
-    return any(m.group().lower() not in asked for m in DAY.finditer(sentence))
+def time_not_named(sentence: str, question: str) -> str | None:
+    """What unit of time the question asks for ("on what day", "in what month") that the sentence does not name
+    anew, or None (see ASKS_WHICH_TIME)."""
+    for unit, asks, names in ASKS_WHICH_TIME:
+        asked = {m.group().lower() for m in names.finditer(question)}
+        if asks.search(question) and not any(m.group().lower() not in asked for m in names.finditer(sentence)):
+            return unit
+    return None
 
 
 # "Who is Tokayev's wife?", "Who was the chairman of ...?", "Who is the leader of the party?": asked for
