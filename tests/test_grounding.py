@@ -317,3 +317,7 @@ def test_asked_on_what_date_or_in_what_month_the_sentence_names_one(service):
     # asked for a month, a year does not say which
     assert time_not_named("... parliamentary elections slated for early 2023.", "In what month?") == "in what month"
     assert not time_not_named("Xi met with Tokayev in Kazakhstan during September.", "In which month did they meet?")
+    # in Russian and Kazakh too: the sentences are English either way
+    assert time_not_named("One of these was detained the day before.", "Сайлау қай күні өтті?") == "on what day"
+    assert not time_not_named("Xi met with Tokayev in Kazakhstan during September.", "В каком месяце они встретились?")
+    assert not ask(service, "Какого числа Токаев встретился с послом США?").answered  # "nearly three decades"

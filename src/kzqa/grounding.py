@@ -25,7 +25,7 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 - the question asks who holds a role ("Who is Tokayev's wife?", "Who is the leader of the party ...?") and
   the sentence holds no word of that role's stem (``holds_the_role``);
 - the question asks when and the sentence names no date or time the question does not;
-- the question (in English) asks on what date or day, and the sentence names no day the question does not: a day
+- the question asks on what date or day, and the sentence names no day the question does not: a day
   of a month, a weekday, "today", "tomorrow", "the eve of" ("in June" is no date); or in what month, and it names
   no month ("early 2023" is none): ``ASKS_WHICH_TIME``;
 - the question (in English) asks how old, and the sentence gives no age ("69-year-old", "aged 69"); the
@@ -108,7 +108,7 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks how old, and the sentence gives no age of whom it names"
     if asks_for_date(asking) and not new_dates(sentence, asking):
         return "the question asks when and the sentence does not say"
-    if asked.language == "en" and (unit := time_not_named(sentence, asking)):
+    if unit := time_not_named(sentence, asking):
         return f"the question asks {unit}, and the sentence names none"
     if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
         return "the question asks for a name and the sentence gives none it does not already have"
@@ -128,13 +128,15 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
     return None
 
 
-# "On what date ...?", "Which day ...?", "In what month ...?": asked for a day, a month ("in June") does not say
-# which; a day of a month, a weekday, "today", "tomorrow" or "the eve of" does. Asked for a month, a year ("early
-# 2023") does not say which; a month does.
+# "On what date ...?", "Which day ...?", "In what month ...?", "Какого числа ...?", "В каком месяце ...?", "... қай
+# күні ...?": asked for a day, a month ("in June") does not say which; a day of a month, a weekday, "today",
+# "tomorrow" or "the eve of" does. Asked for a month, a year ("early 2023") does not say which; a month does.
 DAY = re.compile(rf"{DATE.pattern}|\b(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|tonight|eve)\b", re.IGNORECASE)
 MONTH = re.compile(rf"\b(?:{'|'.join(m.capitalize() for m in MONTHS)})\b")  # capitalised: not "may" of "may be"
-ASKS_WHICH_TIME = (("on what day", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:dates?|days?)\b", re.IGNORECASE), DAY),
-                   ("in what month", re.compile(r"\b(?:what|which)\s+months?\b", re.IGNORECASE), MONTH))
+ASKS_WHICH_TIME = (
+    ("on what day", re.compile(r"\b(?:(?:what|which)\s+(?:\w+\s+)?(?:dates?|days?)|какого числа|"
+                               r"(?:в|на)\s+какой\s+день|какую дату|қай күні)\b", re.IGNORECASE), DAY),
+    ("in what month", re.compile(r"\b(?:(?:what|which)\s+months?|в каком месяце|қай айда)\b", re.IGNORECASE), MONTH))
 
 
 def time_not_named(sentence: str, question: str) -> str | None:
