@@ -33,6 +33,7 @@ IN_A_PLACE = re.compile(rf"\bin[ \t]+(?:the[ \t]+)?({CAP}[^\W\d_]+)")  # "in Rom
 # A run of capitalised words; an apostrophe-s ends a name ("Kazakhstan's Central Election Commission").
 RUN = re.compile(rf"(?<![\w’']){CAP}[\w’'.&-]*(?:[ \t]+{CAP}[\w’'.&-]*)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+$")  # what ends the sentence before a word
+QUOTE_OPENS = re.compile(r"[:,.!?]\s*[“«„\"]$")  # a quotation opening a sentence of its own: 'points out: “During ...'
 POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
 PIECE = re.compile(r"[^\W_]+(?:[’'.][^\W_]+)*")  # hyphens and slashes split ("Ankara-sponsored")
 # Capitalised words of a question that are no names: question words, articles, months and weekdays
@@ -127,10 +128,11 @@ def capitalised(text: str) -> set[str]:
 
 def name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
     """The runs of capitalised words of a sentence (or two) that can be names: a sentence's first word
-    alone is a capital by position, unless ``names`` has seen the corpus write it capitalised inside a
+    alone (or a quotation's, after a colon or comma: QUOTE_OPENS) is a capital by position, unless ``names`` has seen the corpus write it capitalised inside a
     sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     for offset, words in _runs(sentence):
-        opens = _opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
+        opens = (_opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
+                 or QUOTE_OPENS.search(sentence[:offset].rstrip()))
         if not (opens and len(words) == 1 and not (names and names.written_inside(words[0]))):
             yield offset, words
 
