@@ -128,8 +128,8 @@ def capitalised(text: str) -> set[str]:
 
 def name_runs(sentence: str, names: NameIndex | None) -> Iterator[tuple[int, list[str]]]:
     """The runs of capitalised words of a sentence (or two) that can be names: a sentence's first word
-    alone (or a quotation's, after a colon or comma: QUOTE_OPENS) is a capital by position, unless ``names`` has seen the corpus write it capitalised inside a
-    sentence ("Tokayev beat ...", but not "Firstly, ...")."""
+    alone (or a quotation's, after a colon or comma: QUOTE_OPENS) is a capital by position, unless ``names``
+    has seen the corpus write it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     for offset, words in _runs(sentence):
         opens = (_opens(sentence, offset) or SENTENCE_END.search(sentence[:offset])
                  or QUOTE_OPENS.search(sentence[:offset].rstrip()))
