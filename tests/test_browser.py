@@ -640,6 +640,19 @@ def test_labels_for_screen_readers_and_dark_mode(page, live_server):
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 251, 249)"
 
 
+def test_a_follow_up_the_outlet_asked_about_cannot_answer_says_whose_passages_answer_it(page, live_server):
+    page.goto(live_server + "/")
+    ask(page, "Which posts did Tokayev hold before becoming president, according to Caliber.Az?")
+    answer = ask(page, "When did he first run for president?")
+    assert "According to New Eastern Outlook" in answer.locator(".answer-text").inner_text()
+    note = ("Not found in Caliber.Az, named earlier in this conversation: this answer comes from the other outlets.")
+    assert answer.locator(".answer-note").inner_text() == note
+    page.reload()  # the note is saved with the turn
+    page.locator("article.answer").nth(1).locator(".answer-note").wait_for()
+    assert page.locator("article.answer").nth(1).locator(".answer-note").inner_text() == note
+    shot(page, "chat-outlet-note.png")
+
+
 def test_a_generated_answer_shows_its_unsupported_sentences_and_note(page, live_server):
     """The reader sees which generated sentences the passages do not support. The stream is played by
     page.route: a real LLM cannot be made to write an unsupported sentence on demand (the checks
