@@ -78,6 +78,7 @@ def test_asked_how_long_a_number_must_come_with_its_unit_or_be_a_year():
     assert gives_how_long("With Tokayev retaining power for another seven years, ...", "How long is his term?")
     assert gives_how_long("We have over 7,000 km of border with it.", "How long is the border with Russia?")
     assert gives_how_long("He is now set to remain in office until 2029.", "How long will he stay?")
+    assert not gives_how_long("Even after ceding the office in 2019, he remained chairman.", "How long will he stay?")
     assert gives_how_long("... who served as president for nearly three decades.", "How long did he rule?")
     # a count of something else is no span: "two or three more new parties" says nothing of a term's length
     assert not gives_how_long("... the admission of perhaps two or three more new parties.", "How long is the term?")

@@ -18,8 +18,9 @@ companies", "7,000 km of border", "a turnout of 69%", "turnout stood at about 69
   (``holds_a_word_like``), not another thing done to the same people ("230 people were killed").
 
 Asked (in English) how long, a sentence answers only with a span or length the question does not give: a number
-with its unit ("another seven years", "over 7,000 km", "three decades": ``MEASURE``) or a year ("until 2029"),
-not any number ("two or three more new parties" is no term's length: ``gives_how_long``).
+with its unit ("another seven years", "over 7,000 km", "three decades": ``MEASURE``) or a year a span reaches or
+starts from ("until 2029", "from 1991": ``SPAN_YEAR``; not "in 2019"), not any number ("two or three more new
+parties" is no term's length: ``gives_how_long``).
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ def holds_a_word_like(sentence: str, word: str, asked: Asked) -> bool:
 HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 UNITS = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies)|km|kilomet(?:re|er)s?|miles?|"
          r"met(?:re|er)s?)")
+SPAN_YEAR = re.compile(r"\b(?:until|till|through|since|from|to|by)\s+(?:[^\W\d_]+\s+){0,2}?(1[5-9]\d\d|20\d\d)(?!\d)",
+                       re.IGNORECASE)  # a year a span reaches or starts from, not one it happened in ("in 2019")
 MEASURE = re.compile(rf"(?:{NUMBER.pattern})[\s-]+(?:[^\W\d_]+\s+)?{UNITS}\b", re.IGNORECASE)
 
 
@@ -126,4 +129,4 @@ def gives_how_long(sentence: str, asking: str) -> bool:
     """Whether the sentence gives a span or length the question does not (a number with its unit, or a new year)."""
     asked = {m.group().lower() for m in MEASURE.finditer(asking)}
     return (any(m.group().lower() not in asked for m in MEASURE.finditer(sentence))
-            or bool(set(YEAR.findall(sentence)) - set(YEAR.findall(asking))))
+            or bool(set(SPAN_YEAR.findall(sentence)) - set(YEAR.findall(asking))))
