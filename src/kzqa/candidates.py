@@ -6,7 +6,8 @@ is ranked by
     dense(s)   = (cos(q, s) + cos(q, w)) / 2
     lexical(s) = bm25(s) / (max bm25 over the candidates) * (share of q's words found in the corpus)
     score(s)   = dense(s) + LEXICAL_WEIGHT * lexical(s) + TYPE_BONUS * [q asks for a year (a number,
-                 a date) and s holds a year (a number, says when) in words that q does not]
+                 a date) and s holds a year (a number, says when) in words that q does not; asked how
+                 long, a span or length: ``counting.gives_how_long``]
                  - ANSWERED * [q is a follow-up and s answered the question it follows]
 
 The dense part carries meaning across languages and paraphrase; the window gives "He is accused of
@@ -36,6 +37,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from kzqa.counting import HOW_LONG, gives_how_long
 from kzqa.filters import Filters
 from kzqa.lexicon import LexicalQuery
 from kzqa.phrases import is_about_its_questions, is_fragment, is_question, leans_on_someone
@@ -136,6 +138,7 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
     # who, no name of the sentence before is the answer, unless the sentence says "he" (below).
     carried = retriever.leans_back[rows] & (scores.windows[rows] > scores.cosines[rows]) & (not wants_someone)
     wants_number = asks_for_number(question) and not wants_year  # "one of the centres" is no year
+    wants_span = bool(HOW_LONG.search(question))  # "how long": a number with its unit, or a span's year
     given_year = min(map(int, YEAR.findall(question)), default=None)
     scored = []
     for i, ((_, start, end), hit) in enumerate(spans.items()):
@@ -143,7 +146,8 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         if (is_question(text) or is_about_its_questions(text) or is_fragment(text)
                 or tells_of_earlier_years(text, given_year)):
             continue  # never a candidate (the module's docstring): a question in the text is worded most like one
-        typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question))
+        spans = not wants_span or gives_how_long(text, question)
+        typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question) and spans)
                  or (wants_date and new_dates(text, question)))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
