@@ -13,8 +13,9 @@ sentenced to?". What tells them apart are the words the question pins down. The 
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
   sentence holds none the question does not;
 - the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
-  nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence);
-  for "Who <did> ...?" the answer is then the best candidate in which someone new does it (``doer``);
+  nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence; asked
+  "Who ...?", not a place the documents write after "in": ``ASKS_WHO``); for "Who <did> ...?" the answer is
+  then the best candidate in which someone new does it (``doer``);
 - the question (in English) asks "What <kind> ...?" ("What verdict was reached in Masimov's trial?",
   ``ASKS_WHAT_NOUN``) and the sentence holds no word of the kind's stem, nor a name, quoted term or number
   the question lacks (``holds_what_is_asked``); kinds a description answers ("What role ...?") are left out;
@@ -110,7 +111,8 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         return "the question asks when and the sentence does not say"
     if unit := time_not_named(sentence, asking):
         return f"the question asks {unit}, and the sentence names none"
-    if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems):
+    if asks_for_name(asking) and not new_name(sentence, asking, names, lambda word: asked.stem(word) in asked.stems,
+                                              places_count=not ASKS_WHO.search(asking)):
         return "the question asks for a name and the sentence gives none it does not already have"
     if not holds_the_role(sentence, asking, asked):
         return "the question asks who holds a role, and the sentence does not name it"
@@ -147,6 +149,9 @@ def time_not_named(sentence: str, question: str) -> str | None:
         if asks.search(question) and not any(m.group().lower() not in asked for m in names.finditer(sentence)):
             return unit
     return None
+
+
+ASKS_WHO = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?(?:[^,?]+,\s+)?who\b", re.IGNORECASE)  # a place is no "who"
 
 
 # "Who is Tokayev's wife?", "Who was the chairman of ...?", "Who is the leader of the party?": asked for

@@ -105,18 +105,21 @@ def question_names(question: str) -> list[Name]:
 
 
 def new_name(sentence: str, question: str, names: NameIndex | None = None,
-             asked_as: Callable[[str], bool] | None = None, partly_asked_is_new: bool = False) -> bool:
+             asked_as: Callable[[str], bool] | None = None, partly_asked_is_new: bool = False,
+             places_count: bool = True) -> bool:
     """Whether the text (a sentence, or two) names someone or something the question does not: a run
     of capitalised words none of which the question holds, as written or, by ``asked_as``, in other
     words (the English stand-ins of a Russian question's words); with ``partly_asked_is_new``, a run only some
-    of whose words are asked as others is new too ("National Security Committee" for "Which security agency?").
+    of whose words are asked as others is new too ("National Security Committee" for "Which security agency?");
+    without ``places_count``, a place ``names`` has seen written after "in" is none ("Kazakhstan" for "Who ...?").
     Months and weekdays are no names. A sentence's first word alone is a capital by position, unless ``names``
     has seen the corpus write it capitalised inside a sentence ("Tokayev beat ...", but not "Firstly, ...")."""
     asked = capitalised(question)
     known = all if partly_asked_is_new else any
     for _, words in name_runs(sentence, names):
         found = {w.lower() for w in words} - NOT_NAMES
-        if found and not asked & found and not (asked_as and known(asked_as(w) for w in found)):
+        if found and not asked & found and not (asked_as and known(asked_as(w) for w in found)) and (
+                places_count or not (names and names.places(words))):
             return True
     return False
 
