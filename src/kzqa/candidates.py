@@ -146,9 +146,9 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         if (is_question(text) or is_about_its_questions(text) or is_fragment(text)
                 or tells_of_earlier_years(text, given_year)):
             continue  # never a candidate (the module's docstring): a question in the text is worded most like one
-        spans = not wants_span or gives_how_long(text, question)
-        typed = ((wants_year and new_years(text, question)) or (wants_number and new_numbers(text, question) and spans)
-                 or (wants_date and new_dates(text, question)))
+        spanned = not wants_span or gives_how_long(text, question)
+        typed = ((wants_year and new_years(text, question)) or (wants_date and new_dates(text, question))
+                 or (wants_number and new_numbers(text, question) and spanned))
         bonus = (TYPE_BONUS if typed else 0.0) - (ANSWERED if answered and text in answered else 0.0)
         score = dense[i] + LEXICAL_WEIGHT * lexical[i] + bonus
         context = None

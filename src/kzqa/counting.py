@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from kzqa.lexicon import FUNCTION_WORDS
-from kzqa.question_types import AUXILIARIES, DATE, NUMBER, YEAR, Asked
+from kzqa.question_types import AUXILIARIES, DATE, NUMBER, YEAR, YEAR_DIGITS, Asked
 
 COUNTED_AFTER = 4  # words: "five other candidates", "two or three more new parties"
 # Before the number, only the word it belongs to: the one right before it ("received 81.3%"), or the
@@ -115,18 +115,17 @@ def holds_a_word_like(sentence: str, word: str, asked: Asked) -> bool:
     return any(asked.stem(w.lower()).startswith(start) for w in TOKEN.findall(sentence))
 
 
-# "How long ...?" asks for a span or a length: a number with its unit ("another seven years", "7,000 km", "three
-# decades"), or a year it reaches ("until 2029"), not any number ("two or three more new parties")
 HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 UNITS = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies)|km|kilomet(?:re|er)s?|miles?|"
          r"met(?:re|er)s?)")
-SPAN_YEAR = re.compile(r"\b(?:until|till|through|since|from|to|by)\s+(?:[^\W\d_]+\s+){0,2}?(1[5-9]\d\d|20\d\d)(?!\d)",
+SPAN_YEAR = re.compile(rf"\b(?:until|till|through|since|from|to|by)\s+(?:[^\W\d_]+\s+){{0,2}}?({YEAR_DIGITS})(?!\d)",
                        re.IGNORECASE)  # a year a span reaches or starts from, not one it happened in ("in 2019")
 MEASURE = re.compile(rf"(?:{NUMBER.pattern})[\s-]+(?:[^\W\d_]+\s+)?{UNITS}\b", re.IGNORECASE)
 
 
 def gives_how_long(sentence: str, asking: str) -> bool:
-    """Whether the sentence gives a span or length the question does not (a number with its unit, or a new year)."""
+    """Whether the sentence gives a span or length the question does not (a number with its unit, or a year a span
+    reaches or starts from)."""
     asked = {m.group().lower() for m in MEASURE.finditer(asking)}
     return (any(m.group().lower() not in asked for m in MEASURE.finditer(sentence))
             or bool(set(SPAN_YEAR.findall(sentence)) - set(YEAR.findall(asking))))

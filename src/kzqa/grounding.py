@@ -12,10 +12,9 @@ sentenced to?". What tells them apart are the words the question pins down. The 
   month in a dated document (the answer's date line gives its year);
 - the question asks for another number (an age, a length: ``question_types.asks_for_number``) and the
   sentence holds none the question does not;
-- the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and
-  nothing the question does not (its first word only if the corpus writes it capitalised inside a sentence; asked
-  "Who ...?", not a place the documents write after "in": ``ASKS_WHO``); for "Who <did> ...?" the answer is
-  then the best candidate in which someone new does it (``doer``);
+- the question asks for a name ("what is the name", "who leads ...?") and the sentence names no one and nothing
+  the question does not (its first word only if the corpus writes it capitalised inside a sentence; for "Who
+  ...?", no place: ``ASKS_WHO``); for "Who <did> ...?" the answer is the one where someone new does it (``doer``);
 - the question (in English) asks "What <kind> ...?" ("What verdict was reached in Masimov's trial?",
   ``ASKS_WHAT_NOUN``) and the sentence holds no word of the kind's stem, nor a name, quoted term or number
   the question lacks (``holds_what_is_asked``); kinds a description answers ("What role ...?") are left out;
@@ -49,6 +48,7 @@ from kzqa.lexicon import FUNCTION_WORDS
 from kzqa.names import NameIndex, new_name, question_names
 from kzqa.phrases import NOT_MENTIONED, NOTHING_MATCHES, REFUSAL, asking_part
 from kzqa.question_types import (
+    ASKS_WHO,
     DATE,
     MONTHS,
     WEEKDAYS,
@@ -144,14 +144,11 @@ ASKS_WHICH_TIME = (
 def time_not_named(sentence: str, question: str) -> str | None:
     """What unit of time the question asks for ("on what day", "in what month") that the sentence does not name
     anew, or None (see ASKS_WHICH_TIME)."""
-    for unit, asks, names in ASKS_WHICH_TIME:
-        asked = {m.group().lower() for m in names.finditer(question)}
-        if asks.search(question) and not any(m.group().lower() not in asked for m in names.finditer(sentence)):
+    for unit, asks, naming in ASKS_WHICH_TIME:
+        asked = {m.group().lower() for m in naming.finditer(question)}
+        if asks.search(question) and not any(m.group().lower() not in asked for m in naming.finditer(sentence)):
             return unit
     return None
-
-
-ASKS_WHO = re.compile(r"^[\W_]*(?:(?:and|but|so)\s+)?(?:[^,?]+,\s+)?who\b", re.IGNORECASE)  # a place is no "who"
 
 
 # "Who is Tokayev's wife?", "Who was the chairman of ...?", "Who is the leader of the party?": asked for

@@ -53,16 +53,16 @@ _ABOUT_NAMED_EN = (r"(?:\s*(?:’s|'s)|\s+(?:\w+\s+)?(?i:is|was|are|were))\s+"
                    r"(?i:her)\b(?!\s+[a-z]))")
 _ABOUT_NAMED_RU = r"\s+(?:(?i:так(?:ой|ая|ое|ие)|это|был[аи]?)\s+)?(?:[А-ЯЁ]|(?i:он|она|они)\b)"
 _OPENING = r"^[\W_]*(?:(?i:and|but|so)\s+)?"  # what may come before a question's first word: "And who ...?"
+_LEAD = r"(?:[^,?]+,\s+)?"  # and an opening phrase ended by a comma: "After the riots, who ...?"
 # Auxiliary verbs: after "which"/"what" they do not name the thing asked for ("What did ...?"), after
 # "who" they are no deed ("Who will ...?").
 AUXILIARIES = ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can",
                "could", "should")
 WHO_ASKS_FOR_NAME = re.compile(
-    rf"{_OPENING}(?:[^,?]+,\s+)?(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
+    rf"{_OPENING}{_LEAD}(?:(?i:who|whom)\b(?!{_ABOUT_NAMED_EN})|(?i:to|from|with|by|for|of)\s+(?i:whom)\b|"
     rf"(?i:кто)\b(?!{_ABOUT_NAMED_RU})|(?i:кого|кому)\b)|"
     r"(?i:\bкім\s+[^\W\d_]+|\bкім(?:нің|ге|ді|мен|нен|де)\b)")  # Kazakh "кім" in its cases: "кімнің" whose
-# "Who is Gaziz Abishev?", "Who's Rosenblum?", "Кто такой Абишев?", "Әбішев кім?": a question about one person,
-# named (whom a "he" or "she" that follows it stands for), the whole question.
+# "Who is Gaziz Abishev?", "Кто такой Абишев?", "Әбішев кім?": the whole question is about one person, named
 
 
 def _name_run(capitals: str) -> str:
@@ -81,13 +81,14 @@ ASKED_ABOUT = (
 # what a sentence can say someone did. "Who will win?", "Who did he appoint?", "Who has been ...?", "Who
 # didn't ...?" ask otherwise: their second word is no deed (NOT_DEEDS).
 WHO_DID = re.compile(rf"{_OPENING}(?i:who)\s+([a-z]+)(?!['’])\b", re.IGNORECASE)
+ASKS_WHO = re.compile(rf"{_OPENING}{_LEAD}(?i:who)\b")  # "Who ...?": a place answers no such question
 NOT_DEEDS = frozenset(AUXILIARIES) | {
     "be", "been", "being", "am", "shall", "may", "might", "must", "not", "never", "else", "exactly", "really",
     "the", "a", "an", "he", "she", "it", "they", "you", "we", "i", "this", "that", "these", "those"}
 # Questions that ask for someone or something by a noun ("Which political analyst ...?", "To whom
 # ...?", "Какой политолог ...?"), after whom they quote ("According to X, who leads ...?") or another opening
 # phrase ("After the riots, which chairman ...?"); "Which is ...?", "What did ...?", "What kind of ...?" do not.
-_ASKING_OPENS = rf"{_OPENING}(?:[^,?]+,\s+)?(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
+_ASKING_OPENS = rf"{_OPENING}{_LEAD}(?:(?i:to|from|with|by|for|of|in|on|at)\s+)?"
 ASKS_BY_NOUN = re.compile(
     rf"{_ASKING_OPENS}(?:(?i:which|what)\s+(?!(?i:{'|'.join(AUXILIARIES)}|else|kind|sort|type)\b)[^\W\d_]+|(?i:whom)\b|(?i:who)\b(?!{_ABOUT_NAMED_EN})|(?i:как(?:ой|ая|ое|ие|ого|ому|им|ую)|котор(?:ый|ая|ое|ые|ому)|қай|қандай)"
     r"\s+[^\W\d_]+)")
