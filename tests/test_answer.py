@@ -469,6 +469,18 @@ def test_an_outlet_an_earlier_turn_names_scopes_a_follow_up_unless_it_does_not_a
     assert not ask(service, "According to Caliber.Az, when did Tokayev first run for president?").answered
 
 
+def test_a_question_naming_a_document_by_its_title_is_answered_from_that_document(service):
+    # "Eastern Express" is the Warsaw Point piece's title, which no passage holds: it names the document
+    result = ask(service, "Which guest joined the Eastern Express programme to discuss Kazakhstan?")
+    assert result.answered and result.query == "Which guest joined to discuss Kazakhstan?"
+    assert "Bruce Pannier" in result.text and result.text.startswith("According to Warsaw Point")
+    # a follow-up stays with the document, unless it does not answer: then a note names it
+    result = ask(service, "What did Tokayev announce, according to the Eastern Express programme?", "How old is he?")
+    assert result.answered and "69-year-old" in result.text and result.text.startswith("According to Caliber.Az")
+    assert result.note == ("Not found in “Eastern Express 05.09”, named earlier in this conversation: "
+                           "this answer comes from the other documents.")
+
+
 def test_a_question_for_someone_that_opens_with_a_phrase_lets_the_follow_up_s_he_stand_for_whom_it_named(service):
     result = ask(service, "After the January 2022 riots, which chairman of Kazakhstan's National Security Committee "
                  "was arrested?", "When did his closed trial begin?", "What is he accused of?")

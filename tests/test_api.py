@@ -78,6 +78,14 @@ def test_a_search_naming_an_outlet_returns_its_passages_and_says_what_was_search
     assert "CSTO" in said["results"][0]["text"]
 
 
+def test_a_search_naming_a_document_by_its_title_returns_its_passages_and_says_which(client):
+    body = client.get("/api/search", params={"q": "Who joined the Eastern Express programme?", "k": 3}).json()
+    assert (body["query"], body["outlets"]) == ("Who joined?", [])
+    assert body["documents"] == ["warsawpoint-2022-09-05-eastern-express"]
+    assert len(body["results"]) == 3 and {r["title"] for r in body["results"]} == {"Eastern Express 05.09"}
+    assert client.get("/api/search", params={"q": "Tokayev's reforms"}).json()["documents"] == []
+
+
 def test_a_search_filtered_to_nothing_says_why_and_names_outlets_as_the_corpus_spells_them(client):
     backwards = client.get("/api/search", params={"q": "Tokayev", "published_from": "2022-11-30",
                                                    "published_to": "2022-11-01"})

@@ -7,7 +7,8 @@ import ast
 from tests.conftest import ROOT
 
 STAGES = ["ingest", "chunk", "embed", "vector_cache", "lexicon", "names", "quotation", "referents", "respell", "index",
-          "filters", "retrieve", "counting", "candidates", "grounding", "definition", "corroborate", "answer"]
+          "filters", "sources", "retrieve", "counting", "candidates", "grounding", "definition", "corroborate",
+          "answer"]
 HELPERS = {"settings", "phrases", "question_types", "conversation"}  # used by stages, import no stage themselves
 
 

@@ -54,7 +54,7 @@ from kzqa.grounding import (
 )
 from kzqa.lexicon import is_foreign
 from kzqa.names import Name, NameIndex
-from kzqa.phrases import BEYOND_SCOPE, according_to, language_of
+from kzqa.phrases import BEYOND_DOCUMENTS, BEYOND_SCOPE, according_to, language_of
 from kzqa.question_types import Asked, asked_about, asks_for_sources, attribution, sources_topic
 from kzqa.quotation import speaker
 from kzqa.retrieve import Hit, Retriever
@@ -172,7 +172,7 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     given_filters = filters
     unscoped, filters = retriever.scope(query, filters)  # "According to Caliber.Az, ...": its passages
     # an outlet only an earlier turn names scopes the follow-up too, unless none of its passages answers (below)
-    inherited = filters is not given_filters and not retriever.named_outlets(question)[0]
+    inherited = filters is not given_filters and not retriever.sources.named(question)
     if unscoped != query:
         query, question = unscoped, retriever.scope(question)[0]
     if query == question and (topic := sources_topic(question)):  # "What do the sources say about Russia?"
@@ -228,7 +228,8 @@ def answer(messages: Sequence[Message], retriever: Retriever, settings: Settings
     weighed = {hit.chunk.chunk_id for hit in pool}
     pool += [c.hit for c in chosen if c.hit.chunk.chunk_id not in weighed]
     if reason and inherited and (wider := answer(messages, retriever, settings, given_filters, unscoped)).answered:
-        return replace(wider, note=BEYOND_SCOPE[language].format(outlets=", ".join(sorted(filters.outlets))))
+        beyond = BEYOND_SCOPE if filters.outlets else BEYOND_DOCUMENTS
+        return replace(wider, note=beyond[language].format(outlets=retriever.sources.label(filters)))
     if reason:
         closest = tuple(Citation(n, hit) for n, hit in enumerate(closest_passages(ranked, hits), start=1))
         return Answer(refusal(question, language, retriever.names, bool(hits)), False, closest, query, language,

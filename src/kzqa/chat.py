@@ -116,8 +116,8 @@ def ask(service: Service, messages: list[Message], filters: Filters | None = Non
 
 
 def search_passages(service: Service, query: str, k: int, filters: Filters | None = None) -> SearchResponse:
-    """The k passages closest to a query, best first, with what was searched: a query naming an
-    outlet searches that outlet's passages, for the rest of its words (``Retriever.scope``), and one asking
+    """The k passages closest to a query, best first, with what was searched: a query naming an outlet, or a
+    document by its title, searches its passages, for the rest of its words (``Retriever.scope``), and one asking
     what the sources say about something, for that thing (``question_types.sources_topic``), as the chat does."""
     retriever = service.retriever
     filters = retriever.check(filters)
@@ -127,6 +127,7 @@ def search_passages(service: Service, query: str, k: int, filters: Filters | Non
     # an empty result says why, as a refusal does: dates the wrong way round, or no passage within the filters
     reason = scoped.why_empty if scoped and not hits else None
     return SearchResponse(query=searched, outlets=sorted(scoped.outlets) if scoped else [],
+                          documents=sorted(scoped.documents) if scoped else [],
                           results=[Passage(**passage(hit)) for hit in hits], reason=reason)
 
 

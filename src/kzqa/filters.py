@@ -1,5 +1,5 @@
 """Which documents a reader wants searched: outlets and a published-date range (the API's ``filters``,
-``kzqa ask --outlet/--from/--to``).
+``kzqa ask --outlet/--from/--to``), and the documents a question names by title (``sources.py``).
 
 An outlet the corpus does not hold is an error the reader can fix (``FilterError``); dates the wrong way
 round are an empty period, which the answer names (``Filters.reversed``).
@@ -27,8 +27,11 @@ class Filters:
     outlets: frozenset[str] = frozenset()  # empty: every outlet
     published_from: dt.date | None = None  # inclusive
     published_to: dt.date | None = None  # inclusive
+    documents: frozenset[str] = frozenset()  # doc_ids; empty: every document
 
     def admits(self, doc: Document) -> bool:
+        if self.documents and doc.doc_id not in self.documents:
+            return False
         if self.outlets and doc.outlet.casefold() not in {o.casefold() for o in self.outlets}:
             return False
         if self.published_from is None and self.published_to is None:

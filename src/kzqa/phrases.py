@@ -39,6 +39,12 @@ BEYOND_SCOPE = {
     "ru": "В {outlets}, названных ранее в разговоре, ответа нет: этот ответ взят из других изданий.",
     "kk": "Әңгімеде бұрын аталған {outlets} ішінде жауап жоқ: бұл жауап басқа басылымдардан алынды.",
 }
+# ... and when the earlier turn named a document by its title ("the Eastern Express programme")
+BEYOND_DOCUMENTS = {
+    "en": "Not found in {outlets}, named earlier in this conversation: this answer comes from the other documents.",
+    "ru": "В {outlets}, названных ранее в разговоре, ответа нет: этот ответ взят из других документов.",
+    "kk": "Әңгімеде бұрын аталған {outlets} ішінде жауап жоқ: бұл жауап басқа құжаттардан алынды.",
+}
 # "{source}" is the outlet with its author and date, e.g. "PolitNavigator (Ainur Kurmanov, 19 Nov 2022)".
 ACCORDING_TO = {"en": "According to {source}:", "ru": "По данным {source}:", "kk": "{source} дерегі бойынша:"}
 # ... and when the sentence stands inside a quotation of someone the document names ("{speaker}": quotation.py)

@@ -13,9 +13,9 @@
   share of the question's words that occur in the corpus. A Russian or Kazakh question shares no
   words with the English passages: its words count through their nearest corpus words, each by
   how clearly it matches (``lexicon.py``), and where none matches, fusion falls back to dense order.
-- scope: a query naming an outlet ("According to Caliber.Az, ...") searches that outlet's
-  passages, for the rest of its words, the name's framing ("according to", "in X's account") gone too
-  (``scope``, ``phrases.without_source``); the chat and ``/api/search`` both do.
+- scope: a query naming an outlet ("According to Caliber.Az, ...") or a document by its title ("the
+  Eastern Express programme") searches that source's passages, for the rest of its words, the name's framing
+  gone too (``sources.py``); the chat and ``/api/search`` both do.
 - near-duplicates: a passage that mostly repeats a better one (same document, more than half of
   its characters shared; or a vector cosine above DUPLICATE_COS) is dropped.
 - sentences: ``sentence_scores`` scores every sentence of the corpus, ``passages_of`` finds the
@@ -28,9 +28,8 @@ milliseconds; for a much larger one they would be saved with the index instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,11 +38,12 @@ from kzqa.embed import Embedder
 from kzqa.filters import Filters
 from kzqa.index import LoadedIndex, search_parameters
 from kzqa.ingest import Document
-from kzqa.lexicon import WORD, Lexical, LexicalQuery, Lexicon, is_foreign
+from kzqa.lexicon import Lexical, LexicalQuery, Lexicon, is_foreign
 from kzqa.names import Name, NameIndex
-from kzqa.phrases import leans_back, source_frames, without_source
+from kzqa.phrases import leans_back
 from kzqa.referents import referent
 from kzqa.respell import Respeller
+from kzqa.sources import Sources
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 POOL = 30  # candidates taken from each ranking before fusion
@@ -98,8 +98,7 @@ class Retriever:
         # Sentence rows of each chunk row (an overlapping sentence belongs to both passages).
         self.chunk_sentences = [np.array([index.sentence_rows[(c.doc_id, s, e)] for s, e in c.sentences],
                                          dtype=np.int64) for c in index.chunks]
-        self._outlet_patterns = self.outlet_names()
-        self._outlet_frames = {outlet: source_frames(p.pattern) for outlet, p in self._outlet_patterns.items()}
+        self.sources = Sources(index.documents.values())  # the outlets and titles a question may name
         # A sentence that opens with "He", "It", "This"... is judged with the sentence before it,
         # which names what it speaks of: by its window vector, and by BM25 over the window's words.
         self.leans_back = np.array([leans_back(t) and p != i
@@ -108,46 +107,18 @@ class Retriever:
                                          for p, t, lean in zip(self.previous_sentence, texts, self.leans_back,
                                                                strict=True)])
 
-    def outlet_names(self) -> dict[str, re.Pattern[str]]:
-        """Each outlet of the corpus -> a pattern for its name in a question (the full name, or its
-        first word when that is distinctive, e.g. "Nikkei" for "Nikkei Asia")."""
-        names = {}
-        for outlet in {doc.outlet for doc in self.index.documents.values()}:
-            forms = {re.escape(outlet)} | {re.escape(w) for w in re.split(r"[\s.]+", outlet)[:1] if len(w) >= 5}
-            names[outlet] = re.compile(r"(?<!\w)(" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)",
-                                       re.IGNORECASE)
-        return names
-
-    def named_outlets(self, question: str) -> tuple[frozenset[str], str]:
-        """(outlets the question names, the question with those names taken out)."""
-        named = set()
-        for outlet, pattern in self._outlet_patterns.items():
-            if pattern.search(question):
-                named.add(outlet)
-                question = without_source(question, self._outlet_frames[outlet])
-        return frozenset(named), " ".join(question.split())
-
     def check(self, filters: Filters | None) -> Filters | None:
         """The filters with each outlet spelled as the corpus does ("nikkei asia" -> "Nikkei Asia"); FilterError
         when they name an outlet the corpus does not hold."""
         if filters is None:
             return None
-        filters.check(self._outlet_patterns)
-        return filters.spelled_as(self._outlet_patterns)
+        filters.check(self.sources.outlets)
+        return filters.spelled_as(self.sources.outlets)
 
     def scope(self, query: str, filters: Filters | None = None) -> tuple[str, Filters | None]:
-        """(what to search, among which passages) for a query that may name an outlet.
-
-        "According to Caliber.Az, ..." asks about that outlet: its passages are searched (unless the
-        filters already choose outlets), for the rest of the query, since the name itself would only
-        match the passages that name the outlet. A query that is nothing but a name stays as it is.
-        """
-        named, rest = self.named_outlets(query)
-        if not named or not WORD.search(rest):
-            return query, filters
-        if not (filters and filters.outlets):
-            filters = replace(filters or Filters(), outlets=named)
-        return rest, filters
+        """(what to search, among which passages) for a query that may name an outlet or a document
+        (``sources.Sources.scope``)."""
+        return self.sources.scope(query, filters)
 
     def lexical_query(self, query: str) -> LexicalQuery:
         """The question's words for BM25, a Russian or Kazakh word by its English translation."""

@@ -131,10 +131,12 @@ class ChatResponse(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    query: str = Field(description="What was searched: q without the name of an outlet it names and the words "
-                                   "framing it.")
+    query: str = Field(description="What was searched: q without the name of an outlet or title it names and the "
+                                   "words framing it.")
     outlets: list[str] = Field(description="The outlets searched: the outlet filter, else those q names; "
                                "empty for all.")
+    documents: list[str] = Field(default_factory=list, description="The doc_ids searched when q names a document "
+                                 "by its title (\"the Eastern Express programme\"); empty for all.")
     results: list[Passage]
     reason: str | None = Field(None, description="Why there are no results, when the filters admit no passage "
                                "(dates the wrong way round, or no document of those outlets in those dates).")
