@@ -123,6 +123,9 @@ def test_an_unknown_document_is_a_404_problem(client):
 
 @pytest.mark.parametrize("payload, code", [
     ({"messages": [{"role": "user", "content": "   "}]}, "empty_question"),
+    # characters that show nothing: zero-width spaces, a byte order mark, no-break and ideographic spaces
+    ({"messages": [{"role": "user", "content": "\u200b\u200b\ufeff"}]}, "empty_question"),
+    ({"messages": [{"role": "user", "content": "\u00a0 \u3000"}]}, "empty_question"),
     ({"messages": [{"role": "user", "content": "x" * 1001}]}, "question_too_long"),
     ({"messages": []}, "invalid_request"),
     ({"messages": [{"role": "robot", "content": "hi"}]}, "invalid_request"),
@@ -168,6 +171,10 @@ def test_a_misspelt_field_is_a_422_and_a_period_that_ends_before_it_begins_is_na
     misspelt = assert_problem(client.post("/api/chat", json={"messages": question, "conversationid": "x"}),
                               422, "invalid_request")
     assert "conversationid" in misspelt["detail"]
+    # a field a message does not define is named too, not dropped
+    named = assert_problem(client.post("/api/chat", json={"messages": [question[0] | {"name": "bob"}]}),
+                           422, "invalid_request")
+    assert "name" in named["detail"]
     # the schema cannot say that one date must precede the other, so such a request is valid: it is refused
     # with the reason, rather than with only "no document matches"
     backwards = {"published_from": "2022-12-01", "published_to": "2022-11-01"}
@@ -199,7 +206,7 @@ def test_malformed_json_unknown_routes_and_wrong_methods_keep_the_error_shape(cl
     assert_problem(client.get("/api/chat"), 405, "method_not_allowed")
     assert_problem(client.get("/api/search", params={"q": "x", "k": 0}), 422, "invalid_request")
     # a search with nothing to search for is an empty question, as in the chat, blank or not
-    for blank in ("", "   "):
+    for blank in ("", "   ", "\u200b"):
         assert_problem(client.get("/api/search", params={"q": blank}), 422, "empty_question")
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import socket
+import subprocess
+import sys
 
-from tests.conftest import CORPUS, free_port, kzqa_env, run_kzqa
+from tests.conftest import CORPUS, ROOT, free_port, kzqa_env, run_kzqa
 
 
 def test_kzqa_ask_prints_a_cited_answer(settings, service):
@@ -30,6 +33,14 @@ def test_kzqa_ask_says_why_it_refuses_and_lists_the_closest_passages(settings, s
     assert "No document mentions “Baikonur Cosmodrome”." in answer
     assert answer.splitlines()[-1].startswith("(Why: ")  # e.g. no sentence close enough
     assert sources.startswith("[1] ")
+
+
+def test_kzqa_ask_piped_to_a_reader_that_stops_early_ends_quietly(settings, service):
+    # "kzqa ask ... | head": `true` closes the pipe before kzqa has loaded, so every write meets a closed pipe
+    command = f"{shlex.quote(sys.executable)} -m kzqa.cli ask 'Who is Yury Solozobov?' | true"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], env=kzqa_env(settings), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.stderr == "" and done.returncode == 1  # no traceback; exit 1, as Python's docs advise
 
 
 def test_kzqa_ask_json_prints_the_api_response(settings, service):
@@ -63,6 +74,8 @@ def test_kzqa_ask_says_in_one_line_what_is_wrong(settings, service):
     assert long.returncode == 2 and f"at most {settings.max_question_chars} characters" in long.stderr
     escapes = run_kzqa("ask", "\x1b\x07\x7f", env=env)  # control characters alone are no question, as on the server
     assert escapes.returncode == 2 and escapes.stderr == "kzqa: error: The question is empty.\n"
+    unseen = run_kzqa("ask", "\u200b\ufeff", env=env)  # nor are characters that show nothing
+    assert unseen.returncode == 2 and unseen.stderr == "kzqa: error: The question is empty.\n"
 
 
 def test_kzqa_ask_passes_on_what_a_running_server_refuses_in_one_line(settings, live_server):

@@ -12,6 +12,7 @@ import datetime as dt
 import errno
 import json
 import logging
+import os
 import re
 import socket
 import sys
@@ -33,7 +34,7 @@ from kzqa.index import (
     texts_of,
 )
 from kzqa.ingest import CorpusError
-from kzqa.schemas import without_control_characters
+from kzqa.schemas import NOT_BLANK, without_control_characters
 from kzqa.settings import Settings
 
 
@@ -150,7 +151,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         from kzqa.api import load_service
         from kzqa.chat import ask
 
-        if not question.strip():
+        if not re.search(NOT_BLANK, question):  # nothing but spaces, control characters or characters that show nothing
             raise UsageError("The question is empty.")  # as the server words it
         if len(question) > settings.max_question_chars:  # as the server holds it
             raise UsageError(f"A question may hold at most {settings.max_question_chars} characters.")
@@ -277,10 +278,17 @@ def settings_from_environment() -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(settings_from_environment(), args)
+        code = args.run(settings_from_environment(), args)
+        sys.stdout.flush()  # here, so that a reader who closed the pipe is met below, not at exit
+        return code
     except (*EXPECTED_ERRORS, *USAGE_ERRORS) as exc:
         print(f"kzqa: error: {exc}", file=sys.stderr)
         return USAGE if isinstance(exc, USAGE_ERRORS) else 1
+    except BrokenPipeError:
+        # "kzqa ask ... | head": the reader has what it wanted. Python's documented way (the signal module's note
+        # on SIGPIPE): point stdout at /dev/null, so the flush at exit raises no second error, and exit 1.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -25,10 +25,14 @@ class Problem(BaseModel):
 # saved as it came shows as a box in the conversation list. They read as spaces (``without_control_characters``).
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
-# At least one character that is neither ASCII white space nor a control character, so that the schema says what
-# the server accepts; spelt out so that every regex engine (the server's, JSON Schema tools') reads it alike: "\S"
-# differs between them on characters like U+0085.
-NOT_BLANK = rf"[^ \t\n\r\f\v{CONTROL_CHARACTERS}]"
+# Characters that show nothing: Unicode's spaces (no-break, en, em, ideographic ...) and its invisible format
+# characters (zero-width space and joiners, word joiner, byte order mark, soft hyphen). A question of nothing else
+# is empty; inside one they stay as written (a joiner holds an emoji together).
+UNSEEN_CHARACTERS = r"\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f-\u2064\u3000\ufeff"
+# At least one character that is neither white space, nor a control character, nor one that shows nothing, so that
+# the schema says what the server accepts; spelt out so that every regex engine (the server's, JSON Schema tools')
+# reads it alike: "\S" differs between them on characters like U+0085.
+NOT_BLANK = rf"[^ \t\n\r\f\v{CONTROL_CHARACTERS}{UNSEEN_CHARACTERS}]"
 
 
 def without_control_characters(text: object) -> object:
@@ -40,6 +44,7 @@ PlainText = Annotated[str, BeforeValidator(without_control_characters)]
 
 
 class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # as the request's own fields: a misspelt "content" is no message
     role: Literal["user", "assistant"]
     content: PlainText = Field(
         pattern=NOT_BLANK, description="A user message holds at most the server's max_question_chars characters; an "
