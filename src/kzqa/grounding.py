@@ -125,7 +125,7 @@ def shortfall(hit: Hit, start: int, end: int, asked: Asked, names: NameIndex) ->
         if year not in near and not (doc.published or "").startswith(year):
             return f"the question gives the year {year}, and nothing near the sentence does"
     for name in question_names(question):
-        if names.rare(name, RARE_NAME_SHARE) and not names.named_in(near, name, RARE_NAME_SHARE):
+        if names.rare(name, RARE_NAME_SHARE) and not names.mentioned_in(near, name, RARE_NAME_SHARE):
             return f"the question names {name}, and nothing near the sentence does"
     return None
 

@@ -237,6 +237,12 @@ class NameIndex:
             return _written(text, ("".join(w[0] for w in name.words if w.lower() not in JOINERS),))
         return name.words[0].replace(".", "").upper() in initials(text)
 
+    def mentioned_in(self, text: str, name: Name, most_share: float) -> bool:
+        """Whether the text names ``name`` (``named_in``), or, for a one-word name, writes it in lower case: a
+        title the documents write both ways ("Elbasy" asked, "designating Nazarbayev as elbasy" written)."""
+        return self.named_in(text, name, most_share) or (
+            len(name.words) == 1 and _written(text.lower(), (name.words[0].lower(),)))
+
     def proper_words(self, name: str) -> list[str]:
         """The words of a capitalised name that name someone (``_proper``); pieces without their dots
         ("Abishev." -> "Abishev")."""
