@@ -62,9 +62,10 @@ def test_models_lists_kzqa_and_errors_come_as_openai_errors(client):
         client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": "hi"}],
                                        extra_body={"frobnicate": True})
     assert "frobnicate" in unknown.value.body["message"]  # the client unwraps the `error` member
-    with pytest.raises(openai.BadRequestError) as empty:
-        client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": "  "}])
-    assert empty.value.body["code"] == "empty_question"
+    for blank in ("  ", "\u200b\ufeff"):  # white space, or characters that show nothing
+        with pytest.raises(openai.BadRequestError) as empty:
+            client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": blank}])
+        assert empty.value.body["code"] == "empty_question"
     with pytest.raises(openai.BadRequestError) as last:
         client.chat.completions.create(model="kzqa", messages=[{"role": "user", "content": "Who won?"},
                                                                {"role": "assistant", "content": "Tokayev."}])
