@@ -418,6 +418,10 @@ def test_a_refusal_shows_the_message_and_the_closest_passages(page, live_server)
     assert answer.locator(".sources-label").inner_text().lower() == "ближайшие фрагменты"
     marked = {answer.locator(part).first.get_attribute("lang") for part in (".who", ".answer-line", ".sources-label")}
     assert marked == {"ru"}
+    # the sources' dates as the answer's "По данным" line writes them, their labels in Russian too
+    meta = answer.locator(".source-meta").first
+    assert re.search(r"\b\d\d\.\d\d\.2022\b", meta.inner_text()) and " Nov " not in meta.inner_text()
+    assert meta.locator(".sr-only").first.text_content().startswith("Источник 1")
 
 
 def test_clicking_send_leaves_the_reader_in_the_question_box(page, live_server):
@@ -614,11 +618,25 @@ def test_360px_wide_has_no_horizontal_scroll(page, live_server):
     page.locator("#sidebar #history-list").wait_for(state="visible")
     no_horizontal_scroll(page)
     shot(page, "mobile-360-conversations.png")
-    page.click("#toggle-history")
+    page.keyboard.press("Escape")  # the open list covers the page: Escape folds it away, as the button does
+    page.locator("#sidebar #history-list").wait_for(state="hidden")
+    assert page.locator("#toggle-history").get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "toggle-history"
     answer.locator("sup.cite a").first.click()
     page.locator("mark#passage").wait_for()
     no_horizontal_scroll(page)
     shot(page, "mobile-360-document.png")
+    # the links above the text keep to one line, in short words, so the passage is not hidden under them
+    bar = page.locator("#doc-links")
+    assert [bar.locator(f"#{i}").inner_text() for i in ("back-to-chat", "jump-to-passage")] == ["← Back",
+                                                                                                "Jump to passage"]
+    original = bar.locator("#doc-url, #doc-url-unknown")  # Nikkei Asia's address is not known
+    assert original.inner_text() in ("Original ↗", "No original link")
+    assert page.locator("#back-to-chat").get_attribute("aria-label") == "Back to the conversation"
+    line = page.locator("#jump-to-passage").bounding_box()["height"]
+    assert bar.bounding_box()["height"] < 2.5 * line
+    top = page.locator("mark.cited").first.bounding_box()["y"]
+    assert top >= bar.bounding_box()["y"] + bar.bounding_box()["height"]
     page.goto(live_server + "/documents")
     page.locator("#doc-list li").first.wait_for()
     no_horizontal_scroll(page)

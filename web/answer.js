@@ -7,9 +7,12 @@ const answers = new WeakMap(); // article.answer -> {data, byN, quotes}
 // The page's own words about an answer, in the answer's language (the response's "language"); the quotes
 // keep the page's language, their documents'.
 const LABELS = {
-  en: { sources: "Sources", closest: "Closest passages", refused: "kzqa · not in these documents" },
-  ru: { sources: "Источники", closest: "Ближайшие фрагменты", refused: "kzqa · в этих документах нет" },
-  kk: { sources: "Дереккөздер", closest: "Ең жақын үзінділер", refused: "kzqa · бұл құжаттарда жоқ" },
+  en: { sources: "Sources", closest: "Closest passages", refused: "kzqa · not in these documents", source: "Source",
+        unknownOutlet: "unknown outlet", original: "original" },
+  ru: { sources: "Источники", closest: "Ближайшие фрагменты", refused: "kzqa · в этих документах нет",
+        source: "Источник", unknownOutlet: "издание неизвестно", original: "оригинал" },
+  kk: { sources: "Дереккөздер", closest: "Ең жақын үзінділер", refused: "kzqa · бұл құжаттарда жоқ",
+        source: "Дереккөз", unknownOutlet: "басылым белгісіз", original: "түпнұсқа" },
 };
 const langOf = (data) => (Object.hasOwn(LABELS, data.language) ? data.language : "en");
 
@@ -27,19 +30,21 @@ export function answerData(article) {
   return answers.get(article)?.data;
 }
 
-function marker(n, c, quotes) {
-  const label = `Source ${n}: ${c.outlet || "unknown outlet"}${c.published ? `, ${formatDate(c.published)}` : ""}`;
-  return el("sup", { class: "cite" },
-    link(passageHref(c, quotes.get(n)), `[${n}]`, { class: "cite-link", "data-n": n, "aria-label": label }));
+function marker(n, c, quotes, lang) {
+  const words = LABELS[lang];
+  const date = c.published ? `, ${formatDate(c.published, lang)}` : "";
+  const label = `${words.source} ${n}: ${c.outlet || words.unknownOutlet}${date}`;
+  return el("sup", { class: "cite" }, link(passageHref(c, quotes.get(n)), `[${n}]`,
+    { class: "cite-link", "data-n": n, "aria-label": label, lang }));
 }
 
 /** A line of answer text with its markers turned into superscript links. */
-function lineNodes(line, byN, quotes) {
+function lineNodes(line, byN, quotes, lang) {
   const nodes = [];
   let last = 0;
   for (const m of line.matchAll(MARKER)) {
     nodes.push(line.slice(last, m.index).replace(/\s+$/, ""));
-    for (const n of numbers(m[1])) nodes.push(byN.has(n) ? marker(n, byN.get(n), quotes) : `[${n}]`);
+    for (const n of numbers(m[1])) nodes.push(byN.has(n) ? marker(n, byN.get(n), quotes, lang) : `[${n}]`);
     last = m.index + m[0].length;
   }
   nodes.push(line.slice(last));
@@ -54,25 +59,28 @@ function renderText(box, text, byN, answered, quotes, lang) {
     const p = el("p", { class: "answer-line" });
     if (answered && colon > 0 && line.slice(0, colon).length < 200) {
       p.append(el("span", { class: "attribution", lang }, line.slice(0, colon + 1)), " ",
-        el("span", { class: "quote" }, ...lineNodes(line.slice(colon + 2), byN, quotes)));
+        el("span", { class: "quote" }, ...lineNodes(line.slice(colon + 2), byN, quotes, lang)));
     } else {
       if (!answered) p.lang = lang; // the refusal is in the question's language
-      p.append(...lineNodes(line, byN, quotes));
+      p.append(...lineNodes(line, byN, quotes, lang));
     }
     box.append(p);
   }
 }
 
-function sourceItem(c, answered) {
-  const meta = [c.author, dateNode(c.published)].filter(Boolean);
+function sourceItem(c, answered, lang) {
+  const words = LABELS[lang];
+  const meta = [c.author, dateNode(c.published, lang)].filter(Boolean);
   const excerpt = String(c.text || "").replace(/\s+/g, " ").trim();
   return el("li", { class: "source", "data-n": c.n },
     el("span", { class: "source-n", "aria-hidden": "true" }, `[${c.n}]`),
     el("div", { class: "source-body" },
       link(c.link, c.title || "Untitled document", { class: "source-link", "data-n": c.n }),
-      el("span", { class: "source-meta" }, el("span", { class: "sr-only" }, `Source ${c.n}: `), c.outlet || "Unknown outlet",
-        ...meta.flatMap((part) => [" · ", part]),
-        originalUrl(c.url) ? [" · ", externalLink(c.url, `original (${hostOf(c.url)})`, { class: "original" })] : null),
+      el("span", { class: "source-meta" }, el("span", { class: "sr-only", lang }, `${words.source} ${c.n}: `),
+        c.outlet || el("span", { lang }, words.unknownOutlet.replace(/^./, (first) => first.toUpperCase())), ...meta.flatMap((part) => [" · ", part]),
+        originalUrl(c.url)
+          ? [" · ", externalLink(c.url, el("span", { lang }, `${words.original} (${hostOf(c.url)})`), { class: "original" })]
+          : null),
       answered ? null : el("blockquote", { class: "source-excerpt" },
         excerpt.length > 280 ? `${excerpt.slice(0, 279)}…` : excerpt),
     ),
@@ -85,7 +93,7 @@ function renderSources(article, citations, answered, lang) {
   const id = `sources-${Math.random().toString(36).slice(2, 9)}`;
   const section = el("section", { class: "sources", "aria-labelledby": id },
     el("h3", { class: "sources-label", id, lang }, answered ? LABELS[lang].sources : LABELS[lang].closest),
-    el("ol", { class: "source-list" }, citations.map((c) => sourceItem(c, answered))));
+    el("ol", { class: "source-list" }, citations.map((c) => sourceItem(c, answered, lang))));
   article.querySelector(".answer-text").after(section);
 }
 

@@ -8,7 +8,7 @@ export function el(tag, attrs = {}, ...children) {
     if (key === "class") node.className = value;
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(typeof child === "string" ? document.createTextNode(child) : child);
   }
@@ -50,17 +50,19 @@ export function externalLink(url, text, attrs = {}) {
 // As the answers' date line writes them (phrases.format_date): ICU's en-GB has "Sept" for September.
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** "2022-11-22" -> "22 Nov 2022" (the input itself when it is not a date). */
-export function formatDate(iso) {
+/** "2022-11-22" -> "22 Nov 2022", in Russian or Kazakh ("ru", "kk") "22.11.2022", as an answer's "According to"
+ * line writes it (the input itself when it is not a date). */
+export function formatDate(iso, lang = "en") {
   const d = new Date(`${iso}T00:00:00Z`);
-  return Number.isNaN(d.getTime())
-    ? String(iso)
-    : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const [day, month, year] = [d.getUTCDate(), d.getUTCMonth(), d.getUTCFullYear()];
+  if (lang === "ru" || lang === "kk") return `${String(day).padStart(2, "0")}.${String(month + 1).padStart(2, "0")}.${year}`;
+  return `${day} ${MONTHS[month]} ${year}`;
 }
 
-/** <time datetime="2022-11-22">22 Nov 2022</time>; null -> null. */
-export function dateNode(iso) {
-  return iso ? el("time", { datetime: iso }, formatDate(iso)) : null;
+/** <time datetime="2022-11-22">22 Nov 2022</time> (``formatDate``); null -> null. */
+export function dateNode(iso, lang = "en") {
+  return iso ? el("time", { datetime: iso }, formatDate(iso, lang)) : null;
 }
 
 /** "Outlet · Author · date" line as a list of nodes (parts that are missing are left out). */

@@ -77,7 +77,8 @@ function render(doc) {
   const links = $("doc-links");
   const back = chatReferrer();
   if (back) {
-    const backLink = el("a", { href: back, id: "back-to-chat" }, "← Back to the conversation");
+    const backLink = el("a", { href: back, id: "back-to-chat", "aria-label": "Back to the conversation" },
+      "← Back", wide(" to the conversation"));
     // the browser's Back returns to the page as it was (the chat also keeps where the reader was in it);
     // in a tab of its own (opened with a middle click) there is nothing to go back to, and the link opens it
     backLink.addEventListener("click", (event) => {
@@ -89,10 +90,11 @@ function render(doc) {
     links.append(backLink);
   }
   if (originalUrl(doc.url)) {
-    links.append(externalLink(doc.url, `Original article (${hostOf(doc.url)}) ↗`, { id: "doc-url" }));
+    links.append(externalLink(doc.url, ["Original", wide(` article (${hostOf(doc.url)})`), " ↗"], { id: "doc-url" }));
   } else {
     // say so, rather than leave the reader looking for a link (metadata.json has no URL for every article)
-    links.append(el("span", { id: "doc-url-unknown", class: "muted" }, "The original article's address is not known."));
+    links.append(el("span", { id: "doc-url-unknown", class: "muted" },
+      el("span", { class: "narrow" }, "No original link"), wide("The original article's address is not known.")));
   }
   const text = String(doc.text || "");
   const { first, target } = renderText(text, passageRange(text.length));
@@ -101,7 +103,8 @@ function render(doc) {
     $("status").textContent = "The passage this link points to is not in the document; the whole text is shown.";
   }
   if (first) {
-    const jump = el("a", { href: "#passage", id: "jump-to-passage" }, "Jump to the cited passage");
+    const jump = el("a", { href: "#passage", id: "jump-to-passage", "aria-label": "Jump to the cited passage" },
+      "Jump to", wide(" the cited"), " passage");
     jump.addEventListener("click", (event) => { // no history entry: Back still leaves the page
       event.preventDefault();
       target.scrollIntoView({ block: "center" });
@@ -113,6 +116,13 @@ function render(doc) {
     target.scrollIntoView({ block: "center" });
     first.focus({ preventScroll: true });
   }
+}
+
+/** Words of a link that a narrow screen leaves out, so that the links above the text keep to one line there
+ * and the passage below them stays in view ("← Back", "Original ↗", "Jump to passage"); a "narrow" span is
+ * shown there instead. */
+function wide(text) {
+  return el("span", { class: "wide" }, text);
 }
 
 /** The chat page the reader came from (same site), to go back to it. */

@@ -93,5 +93,11 @@ export function installSidebar(options) {
     setOpen(open);
     if (open) (list.querySelector(".conv-link") || sidebar).focus();
   });
+  // on a narrow screen the open list covers the page: Escape closes it, as it closes a citation's card
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !sidebar.classList.contains("open")) return;
+    setOpen(false);
+    toggle.focus();
+  });
   return refreshSidebar();
 }
