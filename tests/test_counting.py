@@ -28,6 +28,10 @@ def test_counting_looks_at_the_words_next_to_each_number():
     assert counts_something_asked("The turnout was 69.4% on the day.", turnout)  # the word before a link
     assert counts_something_asked("Turnout stood at about 69 percent.", turnout)  # past links and hedges
     assert not counts_something_asked("On November 20, turnout was high.", turnout)  # a date's day counts nothing
+    # after "was", the figure is the subject's, however many words that takes, back to where its clause begins
+    stated = "Officials said turnout in the November 20 presidential election was 69.44 percent."
+    assert counted_numbers(stated, turnout) == ["69.44"]
+    assert not counts_something_asked("Turnout rose, and the count of officials was 230.", turnout)  # not past a comma
     prison = Asked("How many years in prison?", frozenset({"year", "prison"}), stem)
     assert counts_something_asked("He was sentenced to eighteen years.", prison)
     assert not counts_something_asked("Voting began in 2022 at 8 am.", turnout)  # years never count

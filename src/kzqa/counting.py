@@ -9,7 +9,9 @@ the question speaks of: one of the question's words (or the English word standin
 one), other than a function word ("his" of "his trial" and of "his two deputies"), must be among the
 COUNTED_AFTER words after the number or the word before it (in its clause: not past a comma, semicolon,
 colon, bracket or dash, ``CLAUSE_END``), past link and hedge words ("230 people were killed", "more than 300
-companies", "7,000 km of border", "a turnout of 69%", "turnout stood at about 69 percent", see LINKS).
+companies", "7,000 km of border", "a turnout of 69%", "turnout stood at about 69 percent", see LINKS); after a
+verb that states it ("was", "stood at"), any word of its subject ("turnout in the November 20 presidential election
+was 69.44 percent", see STATES).
 
 - A percentage counts as a share, and answers "how much <something>" ("How much support did he get?" - "he
   gains 78,8%": ``HOW_MUCH``).
@@ -38,6 +40,8 @@ LINKS = frozenset({"of", "at", "is", "was", "are", "were", "to", "reached", "tot
                    "around", "nearly", "almost", "over", "some", "roughly", "approximately", "just", "only", "more",
                    "less", "fewer", "than", "least", "up"})
 LINKED = 3
+STATES = frozenset({"is", "was", "are", "were", "stood", "reached", "totalled", "totaled"})  # the subject's figure
+SUBJECT_WORDS = 8
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+|%")
 # What ends the words a number belongs to: "five other candidates ran, two of them women" counts women by
 # "two", not what "ran" (before the comma) speaks of.
@@ -101,11 +105,18 @@ def counted_numbers(sentence: str, asked: Asked) -> list[str]:
 
 
 def _belongs_to(tokens: list[str], i: int) -> int:
-    """Where the words before tokens[i] that it belongs to begin (see LINKS)."""
+    """Where the words before tokens[i] that it belongs to begin (see LINKS): after a verb that states it ("was",
+    "stood at"), the subject's words back to where the clause begins, at most SUBJECT_WORDS ("turnout in the
+    November 20 presidential election was 69.44 percent" counts turnout)."""
     j = i - 1
     while j >= 0 and i - j <= LINKED and tokens[j] in LINKS:
         j -= 1
-    return max(j, 0)
+    if not STATES & set(tokens[j + 1: i]):
+        return max(j, 0)
+    start = j
+    while start > 0 and j - start < SUBJECT_WORDS and not CLAUSE_END.fullmatch(tokens[start - 1]):
+        start -= 1
+    return max(start, 0)
 
 
 def holds_a_word_like(sentence: str, word: str, asked: Asked) -> bool:
