@@ -469,6 +469,14 @@ def test_an_outlet_an_earlier_turn_names_scopes_a_follow_up_unless_it_does_not_a
     assert not ask(service, "According to Caliber.Az, when did Tokayev first run for president?").answered
 
 
+def test_a_follow_up_does_not_quote_again_the_sentence_its_answers_he_stands_for(service):
+    # Searched with the question before, "He is now set to remain in office until 2029." is nearer with the sentence
+    # before it, which says who he is; but that is the answer the reader has just read, so it is not quoted again
+    result = ask(service, "What share of the vote did Tokayev win?", "Until when will he stay in office?")
+    assert "until 2029" in result.text and "81.3%" not in result.text
+    assert result.citations[0].hit.document.outlet == "Nikkei Asia"
+
+
 def test_a_question_naming_a_document_by_its_title_is_answered_from_that_document(service):
     # "Eastern Express" is the Warsaw Point piece's title, which no passage holds: it names the document
     result = ask(service, "Which guest joined the Eastern Express programme to discuss Kazakhstan?")

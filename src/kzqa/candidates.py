@@ -154,10 +154,18 @@ def candidates(retriever: Retriever, vector: np.ndarray, query: LexicalQuery, qu
         context = None
         if wants_someone and leans_on_someone(text):  # the sentence before names whom "He compared him" means
             hit, context = _with_sentence_before(retriever, hit, start, int(rows[i]), vector)
-        elif carried[i]:
+        elif carried[i] and not (answered and said_before(retriever, int(rows[i]), answered)):
             context = _previous_start(hit, start)
         scored.append(Candidate(hit, start, end, float(dense[i]), float(score), context))
     return sorted(scored, key=lambda c: -c.score)
+
+
+def said_before(retriever: Retriever, row: int, answered: str) -> bool:
+    """Whether the answer a follow-up follows quoted the sentence before sentence ``row``: the reader has just read
+    what its "He" or "This" stands for ("... received 81.3% of the votes" - "He is now set to remain in office
+    until 2029."), so it is not quoted again."""
+    before = int(retriever.previous_sentence[row])
+    return before != row and retriever.sentence_texts[before] in answered
 
 
 def tells_of_earlier_years(sentence: str, year: int | None) -> bool:
