@@ -638,6 +638,29 @@ def test_follow_up_detection():
     assert standalone_query(messages) == (messages[-1].content, messages[-1].content)
 
 
+def test_and_about_x_asks_the_question_before_about_x_instead():
+    def followed(before: str, after: str) -> tuple[str, str]:
+        return standalone_query([Message("user", before), Message("assistant", "..."), Message("user", after)])
+
+    assert followed("What does PolitNavigator say about Washington?", "And about Russia?") == (
+        "And about Russia?", "What does PolitNavigator say about Russia?")
+    assert followed("What do the sources say about Russia?", "What about China?")[1] == (
+        "What do the sources say about China?")
+    assert followed("What did Tokayev say about reforms, and why?", "And about Russia?")[1] == (
+        "What did Tokayev say about Russia, and why?")  # the topic ends at the comma
+    assert followed("Что пишет PolitNavigator о России?", "А о Китае?")[1] == "Что пишет PolitNavigator о Китае?"
+    assert followed("PolitNavigator Ресей туралы не дейді?", "Ал Қытай туралы ше?")[1] == (
+        "PolitNavigator Қытай туралы не дейді?")
+    # with no "about" before, the follow-up is searched with the question it follows, as any other
+    assert followed("How old is Tokayev?", "What about Nazarbayev?")[1] == "How old is Tokayev? What about Nazarbayev?"
+
+
+def test_and_about_x_is_answered_about_x_from_the_outlet_named_before(service):
+    result = ask(service, "What does PolitNavigator say about Washington?", "And about Russia?")
+    assert result.answered and result.query == "Russia" and "Russia" in result.text
+    assert {c.hit.document.outlet for c in result.citations} == {"PolitNavigator"}
+
+
 def test_a_refusal_reason_tells_the_best_score_from_the_bar_it_missed():
     # a reader (or a log) reading "best 0.788, needed 0.788" would take the refusal for a bug
     assert too_far(0.7879, 0.788) == "no sentence is close enough to the question (best 0.7879, needed 0.7880)"

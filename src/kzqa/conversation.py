@@ -11,7 +11,10 @@ documents write alone most often: ``Retriever.person``), and the question is sea
 refused, as if asked alone. Any other follow-up is searched together with the question
 it follows, recursively, so "it" keeps meaning what the first turn named: the earlier question
 words carry the subject, the new question the facet asked about. The sentence that answered the
-question followed up is then held back a little (answer.py), unless it was searched alone.
+question followed up is then held back a little (answer.py), unless it was searched alone. A follow-up that
+only names another thing ("And about Russia?", "А о Китае?", "Ал Қытай туралы ше?") is the question before, about
+that thing instead, when that one says what it asked about ("What does PolitNavigator say about Washington?"):
+``about_instead``; it is searched alone.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ CYRILLIC_QUESTION_WORD = re.compile(r"кто|кого|кому|кем|ком|ч�
                                     r"чей|чья|чьё|чье|чьи|куда|откуда|кім\w*|не|неге|нені|неше|қашан|қайда|қанша|"
                                     r"қалай|қандай|қай\w*")
 DEPTH = 2  # earlier questions carried along at most
+# A follow-up that only names another thing to ask the same about, and where the question before names what it
+# asked about (the last "about X" in it; in Russian "о/про X", in Kazakh "X туралы")
+ABOUT_ELLIPSES = tuple((re.compile(elided, re.IGNORECASE), re.compile(topic, re.IGNORECASE)) for elided, topic in (
+    (r"\W*(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+)?about\s+(?P<topic>[^?!.]+?)\s*[?!.]*",
+     r"\babout\s+(?P<topic>[^?!.,;]+?)\s*(?=[?!.,;]|$)"),
+    (r"\W*(?:а|и|но)\s+(?:что\s+|как\s+)?(?:насч[её]т|про|об?|обо)\s+(?P<topic>[^?!.]+?)\s*[?!.]*",
+     r"(?<!\w)(?:насч[её]т|про|об?|обо)\s+(?P<topic>[^?!.,;]+?)\s*(?=[?!.,;]|$)"),
+    (r"\W*(?:ал\s+)?(?P<topic>[^?!.]+?)\s+туралы\s+ше\s*[?!.]*", r"(?<!\w)(?P<topic>\w+)\s+туралы(?!\w)"),
+))
 
 # (a sentence an answer quoted, the questions it answered) -> whom it names that they do not, in full
 Referent = Callable[[str, str], "str | None"]
@@ -126,6 +138,10 @@ def questions(messages: Sequence[Message], referent: Referent | None = None,
                 named = _named(answered, " ".join(thread), referent, asks_for_name(before), person) or named
             elif person and (about := asked_about(asking_part(before)[-1])):  # "Who is Gaziz Abishev?"
                 named = person(about) or named  # "he" is Abishev
+        if found and (swapped := about_instead(found[-1].searched, asked)):
+            found.append(Question(asked, swapped, True))  # "And about Russia?": searched alone, as what it stands for
+            thread, named, answered = [swapped], None, ""
+            continue
         thread.append(asked)
         searched = _resolved(asked, named) if named else asked
         found.append(Question(asked, searched, searched != asked))
@@ -133,6 +149,17 @@ def questions(messages: Sequence[Message], referent: Referent | None = None,
     if not found:
         raise ValueError("the conversation holds no user question")
     return found
+
+
+def about_instead(before: str, follow_up: str) -> str | None:
+    """The question before, about what the follow-up names instead, when the follow-up is nothing but that ("What
+    does PolitNavigator say about Washington?" - "And about Russia?" -> "What does PolitNavigator say about
+    Russia?"; "Что пишут о России?" - "А о Китае?"; "... Ресей туралы не дейді?" - "Ал Қытай туралы ше?"), else None."""
+    for elided, topic in ABOUT_ELLIPSES:
+        if (asked := elided.fullmatch(follow_up.strip())) and (earlier := list(topic.finditer(before))):
+            last = earlier[-1]
+            return before[: last.start("topic")] + asked.group("topic") + before[last.end("topic"):]
+    return None
 
 
 def _asks_for_someone(before: str, follow_up: str) -> bool:
