@@ -156,13 +156,17 @@ def time_not_named(sentence: str, question: str) -> str | None:
 ASKS_WHO_HOLDS = re.compile(r"^[\W_]*(?:(?i:and|but|so)\s+)?(?i:who)\s+(?i:is|are|was|were)\s+"
                             r"(?:(?i:the|its|their|his|her)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s)\s+"
                             r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)")
+# ... and "What is Tokayev's wife's name?"
+ASKS_ROLE_NAME = re.compile(r"^[\W_]*(?i:what)\s+(?i:is|was)\s+(?:(?i:the|its|their|his|her)|[A-Z][\w-]*['’]s)\s+"
+                            r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)['’]s\s+(?i:name)\b")
 ROLE_ENDS = re.compile(r"\b(?:of|in|at|for|from|on|to|with|by|who|that|which|whose|under|mentioned|quoted|described)\b")
 
 
 def holds_the_role(sentence: str, asking: str, asked: Asked) -> bool:
-    """Whether the sentence names the role a "Who is <the|X's> <role> ...?" question asks about, by a word of
-    the same stem ("president" - "presidential"; "wife" - none), or the question asks no such thing."""
-    match = ASKS_WHO_HOLDS.search(asking)
+    """Whether the sentence names the role a "Who is <the|X's> <role> ...?" (or "What is <X's> <role>'s name?")
+    question asks about, by a word of the same stem ("president" - "presidential"; "wife" - none), or the question
+    asks no such thing."""
+    match = ASKS_WHO_HOLDS.search(asking) or ASKS_ROLE_NAME.search(asking)
     if not match:
         return True
     role = [w for w in ROLE_ENDS.split(match.group(1))[0].split() if w not in FUNCTION_WORDS]
