@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 
 from kzqa.filters import Filters
 from kzqa.ingest import Document
+from kzqa.lexicon import WORD
 from kzqa.phrases import source_frames, without_source
 
-WORD = re.compile(r"\w")
 ISSUE = re.compile(r"\S*\d\S*")  # "05.09", "No. 12": an issue's number or date, not part of the name
 TITLE_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 KINDS = (r"programme|program|show|broadcast|episode|podcast|segment|bulletin|edition|issue|column|piece|article|"
