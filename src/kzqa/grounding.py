@@ -153,12 +153,10 @@ def time_not_named(sentence: str, question: str) -> str | None:
 
 # "Who is Tokayev's wife?", "Who was the chairman of ...?", "Who is the leader of the party?": asked for
 # whoever holds a role, the answer names it (the words after "the" or a possessive, up to ROLE_ENDS)
-ASKS_WHO_HOLDS = re.compile(r"^[\W_]*(?:(?i:and|but|so)\s+)?(?i:who)\s+(?i:is|are|was|were)\s+"
-                            r"(?:(?i:the|its|their|his|her)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s)\s+"
-                            r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)")
-# ... and "What is Tokayev's wife's name?"
-ASKS_ROLE_NAME = re.compile(r"^[\W_]*(?i:what)\s+(?i:is|was)\s+(?:(?i:the|its|their|his|her)|[A-Z][\w-]*['’]s)\s+"
-                            r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)['’]s\s+(?i:name)\b")
+_ROLE = (r"(?:(?i:the|its|their|his|her)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s)\s+"  # whose: "the", "Tokayev's"
+         r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)")  # the role's words
+ASKS_WHO_HOLDS = re.compile(rf"^[\W_]*(?:(?i:and|but|so)\s+)?(?i:who)\s+(?i:is|are|was|were)\s+{_ROLE}")
+ASKS_ROLE_NAME = re.compile(rf"^[\W_]*(?i:what)\s+(?i:is|was)\s+{_ROLE}['’]s\s+(?i:name)\b")  # "... wife's name?"
 ROLE_ENDS = re.compile(r"\b(?:of|in|at|for|from|on|to|with|by|who|that|which|whose|under|mentioned|quoted|described)\b")
 
 

@@ -50,9 +50,9 @@ class Sources:
         self.titles = {doc.doc_id: doc.title for doc in documents}
         self.outlets = outlet_patterns({doc.outlet for doc in documents})
         self._outlet_frames = {outlet: source_frames(p.pattern) for outlet, p in self.outlets.items()}
-        texts = [" ".join(doc.text.split()).casefold() for doc in documents]
-        self._title_frames = {doc.doc_id: title_frames(pattern)
-                              for doc in documents if (pattern := title_pattern(doc.title, texts))}
+        # the texts are read (lazily) only for a title that reads as a name: few, and none in most corpora
+        self._title_frames = {doc.doc_id: title_frames(pattern) for doc in documents
+                              if (pattern := title_pattern(doc.title, (casefolded(d.text) for d in documents)))}
 
     def named(self, question: str) -> Named:
         outlets, documents = set(), set()
@@ -108,9 +108,10 @@ def title_frames(title: str) -> tuple[re.Pattern[str], ...]:
     return according, preposition, *others
 
 
-def title_pattern(title: str, texts: list[str]) -> str | None:
+def title_pattern(title: str, texts: Iterable[str]) -> str | None:
     """A regular expression for the title as a reader names the piece (the module's docstring), or None when
-    the title is no such name. ``texts``: every document's text, spaces collapsed, case-folded."""
+    the title is no such name. ``texts``: every document's text, spaces collapsed, case-folded (``casefolded``),
+    read only when the title reads as a name."""
     words = title.split()
     while words and ISSUE.fullmatch(words[-1]):
         words.pop()
@@ -118,6 +119,11 @@ def title_pattern(title: str, texts: list[str]) -> str | None:
         return None
     if any(len(w) >= 3 and not w[0].isupper() for w in words):
         return None
-    if any(" ".join(words).casefold() in text for text in texts):
+    if any(casefolded(" ".join(words)) in text for text in texts):
         return None
     return r"\s+".join(map(re.escape, words))
+
+
+def casefolded(text: str) -> str:
+    """The text as titles are looked for in it: spaces collapsed, case-folded."""
+    return " ".join(text.split()).casefold()
